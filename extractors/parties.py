@@ -1,0 +1,266 @@
+"""Extractor: the two parties (client and supplier) and their details.
+
+Party details are key/value statements: "法定代表人: 张三" lines, "KEY\tVALUE" cells
+of order-form and signature tables, and role-prefixed keys in the body
+("甲方项目负责人及联系方式: 李四, 138…"). A role anchor ("委托人（甲方）: X",
+"乙方名称\tY", "乙方收款账户信息:") opens that party's context; keys under it
+fill that party's fields until another anchor, a heading or a run of lines
+without keys. The first statement of a field wins: the opening block comes
+first, order forms and signature pages fill what it left open. Labels live in
+extractors/vocab/parties.toml.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+import regex
+
+from extractors.common import as_written
+from extractors.lexicon import alternation, load
+from pipeline.document import ContractDoc, Line, Span
+from pipeline.tables import split_cells
+from schemas import Party
+
+KEY_VALUE = regex.compile(r"(?P<k>[^\s:：,，;；。、]{1,24}?)\s*[:：]\s*")
+BRACKETS = regex.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+PHONE = regex.compile(r"(?<!\d)(?:\+?86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}(?:-\d{1,5})?|[2-9]\d{6,7})(?!\d)")
+ACCOUNT = regex.compile(r"\d[\d\s-]{7,34}\d")
+TAX_ID = regex.compile(r"[0-9A-Z]{15,20}")
+PERSON = regex.compile(r"[\p{Han}·]{2,5}|[A-Za-z][A-Za-z .]{1,30}")
+ALIAS = regex.compile(r"\s*[(（]\s*以下(?:简称|称)[^)）]*[)）]\s*$")
+MAX_CONTEXT_IDLE_LINES = 8
+MAX_NAME_CHARS = 60
+MAX_CELL_GAP = 2
+FIELD_ORDER = ("name", "representative", "address", "contact_person", "phone",
+               "bank_name", "bank_account", "tax_id")
+
+
+@dataclass
+class PartyDraft:
+    values: dict[str, tuple[str, list[Span]]] = field(default_factory=dict)
+
+    def offer(self, name: str, value: Optional[str], spans: list[Span]) -> None:
+        if value and name not in self.values:
+            self.values[name] = (value, spans)
+
+
+@lru_cache(maxsize=None)
+def vocab() -> dict:
+    table = load("parties")
+    roles = {word: role for role, words in table["roles"].items() for word in words}
+    fields = {word: name for name, words in table["fields"].items() for word in words}
+    role_pattern = alternation(list(roles))
+    return {
+        "roles": roles,
+        "fields": fields,
+        "role_prefix": regex.compile(r"^(?:" + role_pattern + r")"),
+        "anchor": regex.compile(
+            r"^\s*(?:[-•]\s*)?(?:[(（]?\s*(?P<outer>" + role_pattern + r")\s*[)）]?)\s*"
+            r"(?:[(（]\s*(?P<inner>" + role_pattern + r")\s*[)）]|[(（][^)）]{1,6}[)）])?\s*(?:名称)?\s*[:：]?\s*$"),
+        "suffixes": tuple(table["suffixes"]),
+        "context_words": tuple(table["context_words"]),
+        "seal": tuple(table["seal_words"]),
+    }
+
+
+def extract(doc: ContractDoc) -> ContractDoc:
+    drafts = {"client": PartyDraft(), "supplier": PartyDraft()}
+    reader = PartyReader(doc, drafts)
+    clause_lines = {ln.number for s in doc.sections if s.kind == "clause" for ln in s.lines(doc)}
+    headings = {s.first_line for s in doc.sections}
+    for line in doc.lines:
+        if line.furniture or not line.text.strip():
+            continue
+        if line.number in headings:
+            reader.role = None
+        reader.read_line(line, in_clause=line.number in clause_lines)
+    doc.record.parties = []
+    for role, draft in drafts.items():
+        if "representative" not in draft.values and "signatory" in draft.values:
+            draft.values["representative"] = draft.values["signatory"]
+        if not draft.values:
+            continue
+        index = len(doc.record.parties)
+        party = Party(role=role)
+        for name in FIELD_ORDER:
+            if name in draft.values:
+                value, spans = draft.values[name]
+                setattr(party, name, value)
+                doc.cite(f"parties[{index}].{name}", spans)
+        doc.record.parties.append(party)
+    return doc
+
+
+class PartyReader:
+    """Walks the lines in order, tracking which party the current keys belong to."""
+
+    def __init__(self, doc: ContractDoc, drafts: dict[str, PartyDraft]):
+        self.doc = doc
+        self.drafts = drafts
+        self.role: Optional[str] = None
+        self.idle = 0
+
+    def read_line(self, line: Line, in_clause: bool) -> None:
+        row = split_cells(line)
+        found = self.read_cells(row) if row is not None else self.read_prose(line, in_clause)
+        self.idle = 0 if found else self.idle + 1
+        if self.idle > MAX_CONTEXT_IDLE_LINES:
+            self.role = None
+
+    # -- table rows --------------------------------------------------------
+    def read_cells(self, row) -> bool:
+        found = False
+        cells = row.cells
+        i = 0
+        while i < len(cells):
+            cell = cells[i]
+            role, key = self.classify_key(cell.text)
+            nxt = cells[i + 1] if i + 1 < len(cells) else None
+            adjacent = nxt is not None and nxt.column - cell.column <= MAX_CELL_GAP
+            if role is not None and key is None:
+                self.role = role
+                found = True
+                if adjacent and self.classify_key(nxt.text) == (None, None):
+                    self.offer(role, "name", nxt.span)
+                    i += 1
+            elif key is not None:
+                found = True
+                target = role or self.role
+                if role is not None and key == "name":
+                    self.role = role
+                if adjacent and self.classify_key(nxt.text) == (None, None) and target:
+                    self.offer(target, key, nxt.span)
+                    i += 1
+            i += 1
+        return found
+
+    # -- prose -------------------------------------------------------------
+    def read_prose(self, line: Line, in_clause: bool) -> bool:
+        text = line.text
+        keys = list(KEY_VALUE.finditer(text))
+        if not keys:
+            return False
+        found = False
+        for n, match in enumerate(keys):
+            end = keys[n + 1].start() if n + 1 < len(keys) else len(text)
+            value_span = _trim(line.span.sub(match.end(), end))
+            label = match.group("k")
+            role, key, rest = read_label(label)
+            if role is not None and key is None and rest:
+                if self.is_context_anchor(rest) and value_span is None:
+                    self.role = role
+                    found = True
+                continue
+            if role is not None and key is None:
+                if in_clause:
+                    continue
+                self.role = role
+                found = True
+                if value_span is not None:
+                    self.offer(role, "name", value_span)
+                continue
+            if key is None:
+                continue
+            target = role or self.role
+            if target is None:
+                continue
+            if in_clause and role is None and not self.is_clause_context():
+                continue
+            found = True
+            if value_span is not None:
+                self.offer(target, key, value_span)
+        return found
+
+    def is_context_anchor(self, text: str) -> bool:
+        return any(w in text for w in vocab()["context_words"])
+
+    def is_clause_context(self) -> bool:
+        return self.role is not None and self.idle <= MAX_CONTEXT_IDLE_LINES
+
+    # -- keys and values ---------------------------------------------------
+    def classify_key(self, label: str) -> tuple[Optional[str], Optional[str]]:
+        """(role, field) named by a label: (role, None) for a bare role anchor
+        ("委托人（甲方）"), (None, None) for anything else that names no field."""
+        role, key, rest = read_label(label)
+        if key is None and rest:
+            return None, None
+        return role, key
+
+    def offer(self, role: str, key: str, span: Span) -> None:
+        value = clean_value(key, span)
+        if value is None:
+            return
+        text, spans = value
+        draft = self.drafts[role]
+        if key == "contact_person":
+            phone = PHONE.search(span.text)
+            if phone and "phone" not in draft.values:
+                draft.offer("phone", phone.group(), [span.sub(phone.start(), phone.end())])
+        draft.offer(key, text, spans)
+
+
+def read_label(label: str) -> tuple[Optional[str], Optional[str], str]:
+    """(role, field, unread rest) of a label such as '甲方项目负责人及联系方式'."""
+    v = vocab()
+    compact = label.replace(" ", "").replace("\u3000", "").rstrip(":：")
+    inner = regex.search(r"[(（]\s*(" + "|".join(v["roles"]) + r")\s*[)）]", compact)
+    bare = BRACKETS.sub("", compact)
+    role = v["roles"][inner.group(1)] if inner else None
+    prefix = v["role_prefix"].match(bare)
+    if prefix:
+        role = role or v["roles"][prefix.group()]
+        bare = bare[prefix.end():]
+    if bare in v["roles"]:
+        role, bare = role or v["roles"][bare], ""
+    for suffix in v["suffixes"]:
+        if bare.endswith(suffix) and len(bare) > len(suffix):
+            bare = bare[: -len(suffix)]
+    if not bare:
+        return role, None, ""
+    key = v["fields"].get(bare)
+    return role, key, "" if key else bare
+
+
+def _trim(span: Span) -> Optional[Span]:
+    text = span.text
+    stripped = text.strip(" \t;；。,，")
+    if not stripped:
+        return None
+    start = text.index(stripped)
+    return span.sub(start, start + len(stripped))
+
+
+def clean_value(key: str, span: Span) -> Optional[tuple[str, list[Span]]]:
+    """The field value as the record holds it, with the span it came from."""
+    text = span.text
+    if any(w in text for w in vocab()["seal"]) and key in ("name", "representative", "signatory", "contact_person"):
+        text = regex.sub(r"[(（]?\s*(?:" + "|".join(vocab()["seal"]) + r")\s*[)）]?", "", text)
+    if key == "phone":
+        match = PHONE.search(text)
+        return (match.group(), [span.sub(match.start(), match.end())]) if match else None
+    if key == "bank_account":
+        match = ACCOUNT.search(text)
+        if not match:
+            return None
+        return regex.sub(r"\D", "", match.group()), [span.sub(match.start(), match.end())]
+    if key == "tax_id":
+        match = TAX_ID.search(text.upper())
+        return (match.group(), [span.sub(match.start(), match.end())]) if match else None
+    if key in ("representative", "signatory", "contact_person"):
+        match = PERSON.search(text.replace("*", " "))
+        if not match:
+            return None
+        sub = span.sub(match.start(), match.end())
+        return as_written(sub), [sub]
+    cut = regex.split(r"\s{2,}|\t", text.strip())[0]
+    alias = ALIAS.search(cut)
+    if alias:
+        cut = cut[: alias.start()]
+    cut = cut.strip()
+    if not cut or cut in ("/", "无") or (key == "name" and (len(cut) > MAX_NAME_CHARS or cut.startswith("指"))):
+        return None
+    start = text.index(cut)
+    sub = span.sub(start, start + len(cut))
+    return as_written(sub), [sub]

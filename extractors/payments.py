@@ -1,0 +1,122 @@
+"""Extractor: payment installments (percent, amount in figures, 大写, 万元, trigger).
+
+Installments are sentences of the payment clauses that pay (支付, 付款, …) and
+state a share, an amount or a schedule step; invoicing sentences that pay
+nothing are not installments. Words live in extractors/vocab/clauses.toml.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Optional
+
+import regex
+
+from extractors.common import Statement, as_written, doc_lines, sentences
+from extractors.lexicon import alternation, load
+from extractors.values.cnmoney import find_cn_amounts, parse_wan
+from extractors.values.numbers import as_float, to_decimal
+from pipeline.document import ContractDoc, Span
+from schemas import Payment
+
+PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%")
+FIGURE = regex.compile(r"(?:人民币|RMB)?\s*[:：]?\s*[¥￥]\s*(?P<n>\d+(?:\.\d+)?)|(?P<m>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元")
+TAX_CONTEXT = regex.compile(r"税率|税额|增值税")
+
+
+@lru_cache(maxsize=None)
+def words() -> dict:
+    spec = load("clauses")["payments"]
+    return {
+        "verb": regex.compile(alternation(spec["pay_verbs"])),
+        "schedule": regex.compile(alternation(spec["schedule_words"]) + r"|[前后]\s*\d+\s*个月"),
+        "exclude": regex.compile(alternation(spec["exclude_words"])),
+        "section_words": spec["section_words"],
+    }
+
+
+def payment_lines(doc: ContractDoc):
+    sections = [s for s in doc.sections if s.kind == "clause"
+                and any(w in s.title for w in words()["section_words"])]
+    if not sections:
+        return doc_lines(doc, ("clause",))
+    return [ln for s in sections for ln in s.lines(doc)]
+
+
+def extract(doc: ContractDoc) -> ContractDoc:
+    payments: list[Payment] = []
+    statements: list[dict] = []
+    for sentence in sentences(doc, payment_lines(doc)):
+        found = read_installment(sentence)
+        if found is None:
+            continue
+        index = len(payments)
+        payment = Payment(seq=index + 1)
+        path = f"payments[{index}]"
+        if found.get("percent"):
+            payment.percent = float(found["percent"].value)
+            doc.cite(f"{path}.percent", found["percent"].span)
+        if found.get("amount"):
+            payment.amount = as_float(found["amount"].value)
+            doc.cite(f"{path}.amount", found["amount"].span)
+        if found.get("words"):
+            payment.amount_in_words = as_written(found["words"].span)
+            doc.cite(f"{path}.amount_in_words", found["words"].span)
+        payment.condition = as_written(found["condition"]) if found.get("condition") else None
+        doc.cite(f"{path}.condition", found.get("condition"))
+        payments.append(payment)
+        statements.append(found)
+    doc.record.payments = payments
+    doc.facts["payment_statements"] = statements
+    return doc
+
+
+def read_installment(sentence: Span) -> Optional[dict]:
+    text = sentence.text
+    verb = words()["verb"].search(text)
+    if not verb or words()["exclude"].search(text) or TAX_CONTEXT.search(text):
+        return None
+    found: dict = {}
+    percents = list(PERCENT.finditer(text))
+    if percents:
+        best = min(percents, key=lambda m: abs(m.start() - verb.start()))
+        value = to_decimal(best.group("n"))
+        if value is not None and 0 < value <= 100:
+            found["percent"] = Statement(value / 100, sentence.sub(best.start(), best.end()))
+    amount = amount_after(sentence, verb.start())
+    if amount is not None:
+        found["amount"] = amount
+    cn = find_cn_amounts(text[verb.start():])
+    if cn:
+        start, end, value = cn[0]
+        found["words"] = Statement(value, sentence.sub(verb.start() + start, verb.start() + end))
+        if "amount" not in found:
+            found["amount"] = found["words"]
+    if not found and not words()["schedule"].search(text):
+        return None
+    condition = text[:verb.start()].rstrip(" ,，、")
+    condition = regex.sub(r"^\s*(?:[\d一二三四五六七八九十]+[、.．)]|[(（][\d一二三四五六七八九十]+[)）])?\s*", "", condition)
+    condition = regex.sub(r"[,，]?\s*(?:甲方|乙方)?\s*(?:应|应当|将|须|需)?\s*(?:向\S{1,4})?\s*$", "", condition)
+    label = regex.match(r"^\s*[^:：,，]{1,8}[:：]\s*", condition)
+    if label:
+        condition = condition[label.end():]
+    if condition:
+        start = text.index(condition)
+        found["condition"] = sentence.sub(start, start + len(condition))
+    return found
+
+
+def amount_after(sentence: Span, start: int) -> Optional[Statement]:
+    """The first figure in 元 (or 万元) after the pay verb."""
+    text = sentence.text
+    for match in FIGURE.finditer(text, start):
+        if match.group("n"):
+            value = to_decimal(match.group("n"))
+            span = sentence.sub(match.start("n"), match.end("n"))
+        else:
+            raw = match.group()
+            value = parse_wan(raw) if match.group("wan") else to_decimal(match.group("m"))
+            span = sentence.sub(match.start("m"), match.end())
+        if value is not None and value > 0:
+            return Statement(Decimal(value), span)
+    return None

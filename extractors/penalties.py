@@ -1,0 +1,146 @@
+"""Extractor: penalty (违约金) clauses: rate, base, per day, cap, fixed sum.
+
+Sentences that speak of 违约金/违约责任 are read for percentages (each with the
+base phrase before it), a per-day wording, a cap ("最高不超过合同总额的 10%"),
+fixed sums ("违约金 5000 元") and month multiples ("相当于两个月服务费的违约金").
+Annex tables whose header names 违约金 give one penalty per row, with the base
+from the header's 取费基数. Penalties are kept once per distinct
+(rate, base, per_day, cap_rate, fixed_amount), the first clause supplying the
+trigger. Words live in extractors/vocab/clauses.toml.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Optional
+
+import regex
+
+from extractors.common import as_written, doc_lines, sentences
+from extractors.lexicon import alternation, load
+from extractors.values.numbers import parse_small_int, to_decimal
+from pipeline.document import ContractDoc, Span
+from schemas import Penalty
+
+PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%")
+FIXED = regex.compile(r"违约金\s*(?:为|计)?\s*(?:人民币)?\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?元"
+                      r"|(?P<m>\d+(?:\.\d+)?)\s*(?P<wan2>万)?元\s*(?:的)?违约金")
+MONTHS = regex.compile(r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*个月[^。；,，]{0,8}?(?:服务费|费用)[^。；,，]{0,4}?违约金")
+MAX_TRIGGER_CHARS = 120
+
+
+@lru_cache(maxsize=None)
+def vocab() -> dict:
+    spec = load("clauses")["penalties"]
+    bases = {phrase: base for base, phrases in spec["bases"].items() for phrase in phrases}
+    return {
+        "keyword": regex.compile(alternation(spec["keywords"])),
+        "per_day": regex.compile(alternation(spec["per_day"])),
+        "cap": regex.compile(r"(?:" + alternation(spec["cap"]) + r")[^%。；]{0,24}?(?P<n>\d+(?:\.\d+)?)\s*%"),
+        "base": regex.compile(alternation(list(bases))),
+        "bases": bases,
+    }
+
+
+def extract(doc: ContractDoc) -> ContractDoc:
+    found: list[tuple[Penalty, list[Span]]] = []
+    for sentence in sentences(doc, doc_lines(doc, ("clause", "annex", "preamble"))):
+        if "\t" in sentence.text or not vocab()["keyword"].search(sentence.text):
+            continue
+        found.extend(read_sentence(sentence))
+    found.extend(read_tables(doc))
+    doc.record.penalties = []
+    seen: set[tuple] = set()
+    for penalty, spans in found:
+        if penalty.key() in seen:
+            continue
+        seen.add(penalty.key())
+        index = len(doc.record.penalties)
+        doc.record.penalties.append(penalty)
+        doc.cite(f"penalties[{index}]", spans)
+    return doc
+
+
+def base_of(text: str) -> Optional[str]:
+    matches = list(vocab()["base"].finditer(text))
+    if not matches:
+        return None
+    return vocab()["bases"][matches[-1].group()]
+
+
+def read_sentence(sentence: Span) -> list[tuple[Penalty, list[Span]]]:
+    text = sentence.text
+    results: list[tuple[Penalty, list[Span]]] = []
+    caps = {m.start("n"): m for m in vocab()["cap"].finditer(text)}
+    cap_rate = None
+    for cap in caps.values():
+        value = to_decimal(cap.group("n"))
+        if value is not None:
+            cap_rate = float(value / 100)
+    trigger = _trigger(sentence)
+    previous_end = 0
+    for match in PERCENT.finditer(text):
+        if match.start("n") in caps:
+            continue
+        value = to_decimal(match.group("n"))
+        if value is None:
+            continue
+        before = text[previous_end:match.start()]
+        previous_end = match.end()
+        after = text[match.end():match.end() + 12]
+        if not (vocab()["keyword"].search(after) or regex.search(r"的?\s*(?:违约金|违约责任)", after)
+                or vocab()["keyword"].search(before[-12:])):
+            if not regex.match(r"\s*(?:的|作为|计算|支付|承担)", after):
+                continue
+        base = base_of(before) or base_of(after) or "other"
+        per_day = bool(vocab()["per_day"].search(before))
+        results.append((Penalty(trigger=trigger, rate=float(value / 100), base=base, per_day=per_day,
+                                cap_rate=cap_rate), [sentence.sub(match.start(), match.end())]))
+    for match in MONTHS.finditer(text):
+        n = parse_small_int(match.group("n"))
+        if n:
+            results.append((Penalty(trigger=trigger, rate=float(n), base="monthly_fee"),
+                            [sentence.sub(match.start(), match.end())]))
+    for match in FIXED.finditer(text):
+        raw = match.group("n") or match.group("m")
+        value = to_decimal(raw)
+        if value is None:
+            continue
+        if match.group("wan") or match.group("wan2"):
+            value *= 10000
+        results.append((Penalty(trigger=trigger, fixed_amount=float(value), base=None),
+                        [sentence.sub(match.start(), match.end())]))
+    return results
+
+
+def _trigger(sentence: Span) -> Optional[str]:
+    text = as_written(sentence) or ""
+    text = regex.sub(r"^\s*(?:[-•]\s*)?(?:\d+[、.．)]|[(（]\d+[)）])\s*", "", text)
+    return text[:MAX_TRIGGER_CHARS] or None
+
+
+def read_tables(doc: ContractDoc) -> list[tuple[Penalty, list[Span]]]:
+    """Rows of tables headed by a 违约金 column: one rate per row."""
+    results: list[tuple[Penalty, list[Span]]] = []
+    for table in doc.tables:
+        rows = ([table.header] if table.header else []) + table.rows
+        header_index = next((i for i, row in enumerate(rows)
+                             if vocab()["keyword"].search(row.text) and not PERCENT.search(row.cells[-1].text)), None)
+        if header_index is None:
+            continue
+        header_text = rows[header_index].text
+        base = base_of(header_text) or "other"
+        per_day = bool(vocab()["per_day"].search(header_text))
+        for row in rows[header_index + 1:]:
+            last = row.cells[-1]
+            match = PERCENT.fullmatch(last.text.strip())
+            if not match:
+                continue
+            value = to_decimal(match.group("n"))
+            if value is None:
+                continue
+            texts = [c for c in row.cells[:-1] if not regex.fullmatch(r"\d+", c.text)]
+            trigger = as_written([c.span for c in texts]) if texts else None
+            results.append((Penalty(trigger=trigger, rate=float(value / Decimal(100)), base=base,
+                                    per_day=per_day), [last.span]))
+    return results

@@ -1,0 +1,45 @@
+"""Extractor: service levels (platform availability, data reliability).
+
+The first commitment in the body ("可用性应不低于 99.99%") counts; penalty
+thresholds in annexes ("可用性低于 99.99% 的") restate levels and come later.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from extractors.common import doc_lines
+from extractors.lexicon import alternation, load
+from extractors.values.numbers import to_decimal
+from pipeline.document import ContractDoc
+
+MAX_GAP = 12
+
+
+@lru_cache(maxsize=None)
+def patterns() -> dict[str, regex.Pattern]:
+    spec = load("clauses")["service_levels"]
+    threshold = alternation(spec["threshold_words"])
+    return {
+        name: regex.compile(
+            r"(?<!数据)(?:" + alternation(spec[name]) + r")[^。；;\d%]{0," + str(MAX_GAP) + r"}?(?:" + threshold
+            + r")\s*(?P<n>\d+(?:\.\d+)?)\s*%")
+        for name in ("availability", "data_reliability")
+    }
+
+
+def extract(doc: ContractDoc) -> ContractDoc:
+    levels = doc.record.service_levels
+    for name, pattern in patterns().items():
+        for line in doc_lines(doc, ("preamble", "clause", "annex")):
+            match = pattern.search(line.text)
+            if not match:
+                continue
+            value = to_decimal(match.group("n"))
+            if value is None or value > 100:
+                continue
+            setattr(levels, name, float(value / 100))
+            doc.cite(f"service_levels.{name}", line.span.sub(match.start("n"), match.end()))
+            break
+    return doc

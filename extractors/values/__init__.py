@@ -1,0 +1,1 @@
+"""Value normalization: parsers and formatters for amounts, dates and other field values."""

@@ -1,0 +1,64 @@
+"""Value normalization: figures as written (plain numbers, percents, 元 and 万元).
+
+Money is parsed to `Decimal` so that cross-checks compare exact figures; the
+record stores floats. Thousands separators are already gone (text stage).
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+import regex
+
+NUMBER = regex.compile(r"-?\d+(?:\.\d+)?")
+PLAIN_NUMBER = regex.compile(r"^\s*[¥￥]?\s*(?P<n>-?\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元?\s*$")
+PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*[%％]")
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "半": 0.5}
+WAN = Decimal(10000)
+
+
+def to_decimal(text: str) -> Optional[Decimal]:
+    try:
+        return Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def parse_plain_number(text: str) -> Optional[Decimal]:
+    """A cell or phrase that is only a figure ("12", "¥ 1843129.06", "3.5万元")."""
+    match = PLAIN_NUMBER.match(text)
+    if not match:
+        return None
+    value = to_decimal(match.group("n"))
+    if value is not None and match.group("wan"):
+        value *= WAN
+    return value
+
+
+def parse_small_int(text: str) -> Optional[int]:
+    """Counts written as digits or simple Chinese numerals (十二, 两, 3)."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in CN_DIGITS for ch in text):
+        return None
+    import cn2an
+    try:
+        value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+def as_float(value: Optional[Decimal]) -> Optional[float]:
+    if value is None:
+        return None
+    as_int = int(value)
+    return float(as_int) if value == as_int else float(value)
+
+
+def decimals(value: Decimal) -> int:
+    """Digits after the point as written."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0

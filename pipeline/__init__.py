@@ -1,0 +1,1 @@
+"""Pipeline: document model, stages, coordination, batch runs and the CLI."""

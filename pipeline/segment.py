@@ -1,0 +1,87 @@
+"""Stage 2, segmentation: lines, then the document's sections.
+
+Sections are the preamble (before the first clause), clauses (第X条), annexes
+(附件N) and the signature area (from 以下无正文 or the first seal line after the
+last clause). Each section is a run of line numbers; extractors ask for the
+sections they care about (payments live in the payment clause, penalties in
+clauses and annexes) instead of scanning the whole text blindly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.document import ContractDoc, Line, Span
+
+CLAUSE_HEADING = regex.compile(r"^\s*第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章]\s*(?P<title>.{0,40})$")
+ANNEX_HEADING = regex.compile(r"^\s*附件\s*[\d一二三四五六七八九十]*\s*[:：、.]?\s*(?P<title>.{0,60})$")
+SIGNATURE_START = regex.compile(r"以下无正文|以下为签署页|签署页|签字页")
+MAX_ANNEX_HEADING_CHARS = 70
+
+
+@dataclass
+class Section:
+    kind: str
+    title: str
+    first_line: int
+    end_line: int
+
+    def lines(self, doc: ContractDoc) -> list[Line]:
+        return doc.lines[self.first_line:self.end_line]
+
+    def span(self, doc: ContractDoc) -> Span:
+        lines = self.lines(doc)
+        if not lines:
+            return doc.span(0, 0)
+        return doc.span(lines[0].start, lines[-1].end)
+
+
+def segment(doc: ContractDoc) -> ContractDoc:
+    doc.lines = split_lines(doc)
+    doc.sections = find_sections(doc)
+    return doc
+
+
+def split_lines(doc: ContractDoc) -> list[Line]:
+    furniture = iter(doc.furniture)
+    next_furniture = next(furniture, None)
+    lines: list[Line] = []
+    pos = 0
+    for number, text in enumerate(doc.text.split("\n")):
+        end = pos + len(text)
+        is_furniture = False
+        while next_furniture is not None and next_furniture[1] < pos:
+            next_furniture = next(furniture, None)
+        if next_furniture is not None and next_furniture[0] == pos:
+            is_furniture = True
+        lines.append(Line(Span(doc, pos, end), number, is_furniture))
+        pos = end + 1
+    return lines
+
+
+def find_sections(doc: ContractDoc) -> list[Section]:
+    starts: list[tuple[int, str, str]] = []
+    seen_clause = False
+    for line in doc.lines:
+        text = line.text.strip()
+        if not text or line.furniture:
+            continue
+        heading = CLAUSE_HEADING.match(text)
+        if heading and "\t" not in text:
+            starts.append((line.number, "clause", heading.group("title").strip()))
+            seen_clause = True
+            continue
+        annex = ANNEX_HEADING.match(text)
+        if annex and len(text) <= MAX_ANNEX_HEADING_CHARS and "\t" not in text:
+            starts.append((line.number, "annex", annex.group("title").strip()))
+            continue
+        if seen_clause and SIGNATURE_START.search(text) and len(text) <= 30:
+            starts.append((line.number, "signature", text))
+    sections: list[Section] = []
+    first = starts[0][0] if starts else len(doc.lines)
+    sections.append(Section("preamble", "", 0, first))
+    for i, (number, kind, title) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(doc.lines)
+        sections.append(Section(kind, title, number, end))
+    return sections

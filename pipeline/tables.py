@@ -1,0 +1,225 @@
+"""Stage 2b, tables: find the tables OCR flattened into lines, and their headers.
+
+A chain of small steps, each "given X, return Y": line → cells (tab-, pipe- or
+space-aligned) → table blocks (runs of cell lines, tolerating blank lines, page
+breaks and short sum lines) → tables split at header rows → header roles from
+the synonym table in extractors/vocab/tables.toml. Interpreting rows as price
+lines is the line-item extractor's job; this stage only gives structure.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+import regex
+
+from extractors.lexicon import load
+from pipeline.document import ContractDoc, Line, Span
+
+MIN_CELLS = 2
+MIN_SPACE_CELLS = 3
+MAX_GAP_LINES = 8
+MAX_LOOSE_LINE_CHARS = 40
+MAX_TRAILING_SUM_LINES = 8
+
+PIPE_RULE = regex.compile(r"^[\s|:+\-=]+$")
+SPACE_SPLIT = regex.compile(r"(?: {2,}|\u3000+)")
+HEADER_HINT = regex.compile(r"[(（\[](?P<hint>[^)）\]]*)[)）\]]")
+HEADING = regex.compile(r"^\s*(第\s*[一二三四五六七八九十百\d]+\s*[条章]|附件)")
+
+
+@dataclass
+class Cell:
+    span: Span
+    column: int
+
+    @property
+    def text(self) -> str:
+        return self.span.text.strip()
+
+
+@dataclass
+class Row:
+    line: Line
+    cells: list[Cell]
+    width: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(c.text for c in self.cells)
+
+
+@dataclass
+class HeaderColumn:
+    column: int
+    role: str
+    hint: str
+    cell: Cell
+
+
+@dataclass
+class Table:
+    rows: list[Row] = field(default_factory=list)
+    header: Optional[Row] = None
+    columns: list[HeaderColumn] = field(default_factory=list)
+
+    @property
+    def roles(self) -> list[str]:
+        return [c.role for c in self.columns]
+
+    @property
+    def is_price_table(self) -> bool:
+        spec = load("tables")["price_table"]
+        roles = set(self.roles)
+        return bool(roles & set(spec["price"])) and len(roles) >= spec["min_roles"]
+
+    def role_column(self, role: str) -> Optional[HeaderColumn]:
+        return next((c for c in self.columns if c.role == role), None)
+
+
+def find_tables(doc: ContractDoc) -> ContractDoc:
+    rows = [split_cells(line) for line in doc.lines]
+    doc.tables = [table for block in table_blocks(doc.lines, rows) for table in split_at_headers(block)]
+    return doc
+
+
+def split_cells(line: Line) -> Optional[Row]:
+    """The cells of a line, or None when it is prose (one cell)."""
+    text = line.text
+    if line.furniture or not text.strip():
+        return None
+    if "\t" in text:
+        pieces = _pieces(text, "\t")
+    elif text.count("|") >= 2 and not PIPE_RULE.match(text):
+        pieces = _pieces(text, "|")
+        if pieces and not pieces[0][1].strip():
+            pieces = pieces[1:]
+        if pieces and not pieces[-1][1].strip():
+            pieces = pieces[:-1]
+    elif len(SPACE_SPLIT.findall(text.strip())) >= MIN_SPACE_CELLS - 1:
+        pieces = _space_pieces(text)
+    else:
+        return None
+    cells = []
+    for column, (start, piece) in enumerate(pieces):
+        stripped = piece.strip()
+        if stripped:
+            offset = start + piece.index(stripped)
+            cells.append(Cell(line.span.sub(offset, offset + len(stripped)), column))
+    if len(cells) < MIN_CELLS:
+        return None
+    return Row(line, cells, len(pieces))
+
+
+def _pieces(text: str, separator: str) -> list[tuple[int, str]]:
+    pieces, pos = [], 0
+    for piece in text.split(separator):
+        pieces.append((pos, piece))
+        pos += len(piece) + len(separator)
+    return pieces
+
+
+def _space_pieces(text: str) -> list[tuple[int, str]]:
+    pieces, pos = [], 0
+    for match in SPACE_SPLIT.finditer(text):
+        pieces.append((pos, text[pos:match.start()]))
+        pos = match.end()
+    pieces.append((pos, text[pos:]))
+    return pieces
+
+
+def loose_row(line: Line) -> Row:
+    """A one-cell row for a short line inside a table (a sum label, a wrapped figure)."""
+    text = line.text
+    stripped = text.strip()
+    offset = text.index(stripped)
+    return Row(line, [Cell(line.span.sub(offset, offset + len(stripped)), 0)], 1)
+
+
+def table_blocks(lines: list[Line], rows: list[Optional[Row]]) -> list[list[Row]]:
+    """Runs of cell lines; short loose lines between or right after them join."""
+    blocks: list[list[Row]] = []
+    current: list[Row] = []
+    pending: list[Row] = []
+    gap = 0
+    for line, row in zip(lines, rows):
+        if row is not None:
+            if current:
+                current.extend(pending)
+            current.append(row)
+            pending, gap = [], 0
+            continue
+        text = line.text.strip()
+        if not current or not text or line.furniture:
+            continue
+        gap += 1
+        if gap > MAX_GAP_LINES or len(text) > MAX_LOOSE_LINE_CHARS or HEADING.match(text):
+            blocks.append(current + _trailing_sums(pending))
+            current, pending, gap = [], [], 0
+            continue
+        pending.append(loose_row(line))
+    if current:
+        blocks.append(current + _trailing_sums(pending))
+    return blocks
+
+
+def _trailing_sums(pending: list[Row]) -> list[Row]:
+    """Keep loose lines after a table only while they are sum labels or figures."""
+    kept = []
+    keywords = load("tables")["sums"]["keywords"]
+    for row in pending[:MAX_TRAILING_SUM_LINES]:
+        text = row.text.replace(" ", "")
+        if any(k in text for k in keywords) or regex.fullmatch(r"[¥￥]?\d+(?:\.\d+)?元?", text):
+            kept.append(row)
+        else:
+            break
+    return kept
+
+
+def split_at_headers(block: list[Row]) -> list[Table]:
+    tables: list[Table] = []
+    current = Table()
+    for row in block:
+        columns = header_columns(row)
+        if columns is not None:
+            if current.rows or current.header:
+                tables.append(current)
+            current = Table(header=row, columns=columns)
+            continue
+        current.rows.append(row)
+    if current.rows or current.header:
+        tables.append(current)
+    return tables
+
+
+@lru_cache(maxsize=4096)
+def header_role(cell_text: str) -> Optional[tuple[str, str]]:
+    """(role, hint) of a header cell such as '单价(元/月)' → ('unit_price', '元/月')."""
+    hints = HEADER_HINT.findall(cell_text)
+    bare = HEADER_HINT.sub("", cell_text).replace(" ", "").strip(":：")
+    if not bare or len(bare) > 12:
+        return None
+    roles = load("tables")["roles"]
+    for role, spec in roles.items():
+        if bare in spec["exact"]:
+            return role, " ".join(hints)
+    for role, spec in roles.items():
+        if any(bare.startswith(word) and len(word) >= 2 for word in spec["exact"]):
+            return role, " ".join(hints)
+    return None
+
+
+def header_columns(row: Row) -> Optional[list[HeaderColumn]]:
+    """The roles of a header row, or None when the row is not a header."""
+    columns = []
+    for cell in row.cells:
+        found = header_role(cell.text)
+        if found is None:
+            if any(ch.isdigit() for ch in cell.text):
+                return None
+            continue
+        columns.append(HeaderColumn(cell.column, found[0], found[1], cell))
+    if len({c.role for c in columns}) < 2 or len(columns) * 2 < len(row.cells):
+        return None
+    return columns

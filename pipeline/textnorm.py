@@ -1,0 +1,110 @@
+"""Stage 1, text normalization: the text the extractors read, mapped to the source.
+
+Full-width digits, letters and punctuation become their ASCII forms (one
+character for one, so offsets do not move); thousands separators and OCR spaces
+inside numbers are removed (offsets recorded in the document's `OffsetMap`).
+Repeated page headers, footers and logo lines are found here and recorded as
+furniture spans, which later stages skip; they stay in the text so that a value
+printed only in a running header (a 合同编号 line) can still be found.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import regex
+
+from pipeline.document import ContractDoc, OffsetMap
+
+FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+FULLWIDTH.update({0x3000: 0x20, 0xFFE5: 0xA5, 0x00A0: 0x20, 0x2003: 0x20, 0x2002: 0x20})
+
+FURNITURE_MIN_REPEATS = 3
+FURNITURE_MIN_AT_BREAKS = 1
+FURNITURE_MAX_CHARS = 40
+FURNITURE_EDGE_LINES = 2
+
+THOUSANDS = regex.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)")
+SPACED_DECIMAL = regex.compile(r"(?<=\d) ?\. (?=\d)|(?<=\d) \.(?=\d)")
+SPACED_GROUPS = regex.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+\.\d{1,2}(?!\d)")
+PAGE_BREAK = regex.compile(r"\f|\n(?:[ \t]*\n){3,}")
+
+Edit = tuple[int, int, str]
+
+
+def normalize(doc: ContractDoc) -> ContractDoc:
+    """Fill doc.text, doc.offsets and doc.furniture from doc.raw."""
+    text = doc.raw.translate(FULLWIDTH)
+    edits = number_edits(text)
+    doc.text, doc.offsets = apply_edits(text, edits)
+    doc.furniture = find_furniture(doc.text)
+    return doc
+
+
+def number_edits(text: str) -> list[Edit]:
+    """Edits that drop thousands separators and OCR spaces inside numbers."""
+    edits: list[Edit] = []
+    for match in THOUSANDS.finditer(text):
+        for i, ch in enumerate(match.group()):
+            if ch == ",":
+                edits.append((match.start() + i, match.start() + i + 1, ""))
+    for match in SPACED_GROUPS.finditer(text):
+        for i, ch in enumerate(match.group()):
+            if ch == " ":
+                edits.append((match.start() + i, match.start() + i + 1, ""))
+    for match in SPACED_DECIMAL.finditer(text):
+        edits.append((match.start(), match.end(), "."))
+    edits.sort()
+    merged: list[Edit] = []
+    for edit in edits:
+        if merged and edit[0] < merged[-1][1]:
+            continue
+        merged.append(edit)
+    return merged
+
+
+def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
+    """Apply sorted, non-overlapping edits; return the new text and its offset map."""
+    if not edits:
+        return text, OffsetMap()
+    parts: list[str] = []
+    breakpoints = [(0, 0)]
+    raw_pos = norm_pos = 0
+    for start, end, replacement in edits:
+        parts.append(text[raw_pos:start])
+        norm_pos += start - raw_pos
+        parts.append(replacement)
+        norm_pos += len(replacement)
+        raw_pos = end
+        breakpoints.append((norm_pos, raw_pos))
+    parts.append(text[raw_pos:])
+    return "".join(parts), OffsetMap(breakpoints)
+
+
+def find_furniture(text: str) -> list[tuple[int, int]]:
+    """Spans of lines repeated at page edges: running headers, footers, logos."""
+    pages = PAGE_BREAK.split(text)
+    if len(pages) < 2:
+        return []
+    counts: Counter[str] = Counter()
+    at_edges: Counter[str] = Counter()
+    for page in pages:
+        lines = [ln.strip() for ln in page.split("\n") if ln.strip()]
+        counts.update(lines)
+        edges = set(lines[:FURNITURE_EDGE_LINES] + lines[-FURNITURE_EDGE_LINES:])
+        at_edges.update(edges)
+    repeated = {
+        line for line, n in counts.items()
+        if n >= FURNITURE_MIN_REPEATS and at_edges[line] >= FURNITURE_MIN_AT_BREAKS
+        and len(line) <= FURNITURE_MAX_CHARS and "\t" not in line
+        and not line.startswith(("第", "附件")) and not line.endswith((":", "："))
+    }
+    if not repeated:
+        return []
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped in repeated:
+            spans[stripped].append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return sorted(s for group in spans.values() for s in group)
