@@ -34,18 +34,27 @@ def as_written(spans: Span | list[Span]) -> Optional[str]:
 
 
 def sentences(doc: ContractDoc, lines: list[Line]) -> Iterator[Span]:
-    """Sentences of prose lines, cut at 。；; and line ends."""
+    """Sentences of prose lines, cut at 。；; and line ends (cached per document)."""
+    cache: dict[int, list[Span]] = doc.facts.setdefault("_sentences", {})
     for line in lines:
         if line.furniture:
             continue
-        text = line.text
-        start = 0
-        for match in SENTENCE_END.finditer(text):
-            if match.start() > start:
-                yield line.span.sub(start, match.start())
-            start = match.end()
-        if start < len(text):
-            yield line.span.sub(start, len(text))
+        found = cache.get(line.number)
+        if found is None:
+            found = cache[line.number] = _line_sentences(line)
+        yield from found
+
+
+def _line_sentences(line: Line) -> list[Span]:
+    text = line.text
+    found, start = [], 0
+    for match in SENTENCE_END.finditer(text):
+        if match.start() > start:
+            found.append(line.span.sub(start, match.start()))
+        start = match.end()
+    if start < len(text):
+        found.append(line.span.sub(start, len(text)))
+    return found
 
 
 def search_span(span: Span, pattern: regex.Pattern, group: str | int = 0) -> Optional[Span]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from itertools import combinations
 from typing import Optional
 
@@ -40,6 +41,7 @@ SECTION_LABEL = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]\s*
 ORDINAL_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]|[(（][一二三四五六七八九十]+[)）])")
 MAX_SEQ = 999
 MAX_PERIOD_MONTHS = 120
+LABEL_NOISE = regex.compile(r"[(（][^)）]*[)）]|\s|[:：]")
 SEQ_OR_CODE = regex.compile(r"^\d{1,6}(?:\.\d{1,2})?$")
 
 
@@ -116,6 +118,7 @@ def record_subtotals(doc: ContractDoc, subtotals: list[tuple[SumReading, int, in
 
 # -- reading a table --------------------------------------------------------
 
+@lru_cache(maxsize=16384)
 def cell_type(text: str) -> str:
     """number, period, basis, unit or text."""
     if parse_plain_number(text) is not None:
@@ -129,10 +132,11 @@ def cell_type(text: str) -> str:
     return "text"
 
 
+@lru_cache(maxsize=8192)
 def sum_label(text: str) -> Optional[tuple[str, bool]]:
     """(label, is_total) when a cell names a sum (基础部分总价 (元), 合计)."""
     spec = load("tables")["sums"]
-    compact = regex.sub(r"[(（][^)）]*[)）]|\s|[:：]", "", text)
+    compact = LABEL_NOISE.sub("", text)
     for keyword in spec["keywords"]:
         if compact.endswith(keyword):
             prefix = compact[: -len(keyword)]
@@ -300,7 +304,11 @@ def assign_sections(parsed: PriceTable, items: list[LineItem], first_item: int) 
     for row_index, reading in parsed.sums:
         end = first_item + row_index
         if not reading.is_total:
-            name = regex.sub(r"(?:" + "|".join(load("tables")["sums"]["keywords"]) + r")$", "", reading.label)
+            name = reading.label
+            for keyword in load("tables")["sums"]["keywords"]:
+                if name.endswith(keyword):
+                    name = name[: -len(keyword)]
+                    break
             for item in items[start:end]:
                 if item.section is None or item.section == items[start].section:
                     item.section = item.section or name

@@ -56,6 +56,8 @@ def vocab() -> dict:
         "roles": roles,
         "fields": fields,
         "role_prefix": regex.compile(r"^(?:" + role_pattern + r")"),
+        "inner_role": regex.compile(r"[(（]\s*(" + role_pattern + r")\s*[)）]"),
+        "seal_pattern": regex.compile(r"[(（]?\s*(?:" + alternation(table["seal_words"]) + r")\s*[)）]?"),
         "anchor": regex.compile(
             r"^\s*(?:[-•]\s*)?(?:[(（]?\s*(?P<outer>" + role_pattern + r")\s*[)）]?)\s*"
             r"(?:[(（]\s*(?P<inner>" + role_pattern + r")\s*[)）]|[(（][^)）]{1,6}[)）])?\s*(?:名称)?\s*[:：]?\s*$"),
@@ -103,7 +105,7 @@ class PartyReader:
         self.idle = 0
 
     def read_line(self, line: Line, in_clause: bool) -> None:
-        row = split_cells(line)
+        row = self.doc.rows[line.number] if self.doc.rows else split_cells(line)
         found = self.read_cells(row) if row is not None else self.read_prose(line, in_clause)
         self.idle = 0 if found else self.idle + 1
         if self.idle > MAX_CONTEXT_IDLE_LINES:
@@ -139,6 +141,8 @@ class PartyReader:
     # -- prose -------------------------------------------------------------
     def read_prose(self, line: Line, in_clause: bool) -> bool:
         text = line.text
+        if ":" not in text:
+            return False
         keys = list(KEY_VALUE.finditer(text))
         if not keys:
             return False
@@ -201,11 +205,12 @@ class PartyReader:
         draft.offer(key, text, spans)
 
 
+@lru_cache(maxsize=8192)
 def read_label(label: str) -> tuple[Optional[str], Optional[str], str]:
     """(role, field, unread rest) of a label such as '甲方项目负责人及联系方式'."""
     v = vocab()
     compact = label.replace(" ", "").replace("\u3000", "").rstrip(":：")
-    inner = regex.search(r"[(（]\s*(" + "|".join(v["roles"]) + r")\s*[)）]", compact)
+    inner = v["inner_role"].search(compact)
     bare = BRACKETS.sub("", compact)
     role = v["roles"][inner.group(1)] if inner else None
     prefix = v["role_prefix"].match(bare)
@@ -236,7 +241,8 @@ def clean_value(key: str, span: Span) -> Optional[tuple[str, list[Span]]]:
     """The field value as the record holds it, with the span it came from."""
     text = span.text
     if any(w in text for w in vocab()["seal"]) and key in ("name", "representative", "signatory", "contact_person"):
-        text = regex.sub(r"[(（]?\s*(?:" + "|".join(vocab()["seal"]) + r")\s*[)）]?", "", text)
+        seal = vocab()["seal_pattern"].search(text)
+        text = text[:seal.start()] if seal else text
     if key == "phone":
         match = PHONE.search(text)
         return (match.group(), [span.sub(match.start(), match.end())]) if match else None

@@ -18,7 +18,7 @@ from schemas import ContractRecord, Evidence
 
 if TYPE_CHECKING:
     from pipeline.segment import Section
-    from pipeline.tables import Table
+    from pipeline.tables import Row, Table
 
 Box = tuple[float, float, float, float]
 SNIPPET_CONTEXT = 24
@@ -99,10 +99,10 @@ class Line:
     span: Span
     number: int
     furniture: bool = False
+    text: str = field(init=False)
 
-    @property
-    def text(self) -> str:
-        return self.span.text
+    def __post_init__(self) -> None:
+        self.text = self.span.text
 
     @property
     def start(self) -> int:
@@ -128,6 +128,7 @@ class ContractDoc:
     furniture: list[tuple[int, int]] = field(default_factory=list)
     sections: list["Section"] = field(default_factory=list)
     tables: list["Table"] = field(default_factory=list)
+    rows: list[Optional["Row"]] = field(default_factory=list)
     record: ContractRecord = None  # type: ignore[assignment]
     evidence: dict[str, Evidence] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
@@ -212,7 +213,7 @@ class ContractDoc:
             bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                     max(b[2] for b in boxes), max(b[3] for b in boxes))
         confs = [c for c in (self.confidence(s) for s in spans) if c is not None]
-        self.evidence[path] = Evidence(
+        self.evidence[path] = Evidence.model_construct(
             page=whole.page, start=whole.raw_start, end=whole.raw_end, snippet=snippet,
             bbox=bbox, confidence=min(confs) if confs else None, note=note)
 

@@ -20,7 +20,7 @@ Stage = Callable[[ContractDoc], ContractDoc]
 
 
 def default_stages() -> list[tuple[str, Stage]]:
-    from pipeline import checks, segment, tables, textnorm
+    from pipeline import checks, segment, tables, textnorm, validate
     from extractors import run_extractors
     return [
         ("normalize", textnorm.normalize),
@@ -28,6 +28,7 @@ def default_stages() -> list[tuple[str, Stage]]:
         ("tables", tables.find_tables),
         ("extract", run_extractors),
         ("check", checks.run_checks),
+        ("validate", validate.validate),
     ]
 
 

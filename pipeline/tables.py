@@ -79,8 +79,8 @@ class Table:
 
 
 def find_tables(doc: ContractDoc) -> ContractDoc:
-    rows = [split_cells(line) for line in doc.lines]
-    doc.tables = [table for block in table_blocks(doc.lines, rows) for table in split_at_headers(block)]
+    doc.rows = [split_cells(line) for line in doc.lines]
+    doc.tables = [table for block in table_blocks(doc.lines, doc.rows) for table in split_at_headers(block)]
     return doc
 
 
@@ -88,6 +88,8 @@ def split_cells(line: Line) -> Optional[Row]:
     """The cells of a line, or None when it is prose (one cell)."""
     text = line.text
     if line.furniture or not text.strip():
+        return None
+    if "\t" not in text and "|" not in text and "  " not in text and "\u3000" not in text:
         return None
     if "\t" in text:
         pieces = _pieces(text, "\t")

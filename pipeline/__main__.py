@@ -1,0 +1,4 @@
+"""`python -m pipeline` runs the `contracts` command line."""
+from pipeline.cli import app
+
+app()

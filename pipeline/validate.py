@@ -1,0 +1,38 @@
+"""Stage 6, validation: refuse texts that are not contracts, warn on truncated ones.
+
+A text with no party, no price row, no total and hardly any contract wording is
+not a contract ("no contract found"). A contract whose signature area, total or
+parties are missing was probably cut short: its record is kept, with a warning.
+"""
+from __future__ import annotations
+
+import regex
+
+from pipeline.document import ContractDoc
+from pipeline.errors import NotAContract
+
+CONTRACT_WORDS = regex.compile(r"合同|协议|甲方|乙方|委托人|受托人|采购人|供应商|违约|服务费|价款")
+MIN_CONTRACT_WORDS = 3
+SIGNATURE_WORDS = regex.compile(r"盖章|签字|签章|签署|公章|授权代表|法定代表人")
+TAIL_SHARE = 0.3
+
+
+def validate(doc: ContractDoc) -> ContractDoc:
+    record = doc.record
+    evidence_of_contract = sum((
+        bool(record.parties), bool(record.line_items), record.contract.total_amount is not None,
+        bool(record.payments), bool(record.penalties)))
+    wording = len(CONTRACT_WORDS.findall(doc.text))
+    if evidence_of_contract == 0 or (evidence_of_contract == 1 and wording < MIN_CONTRACT_WORDS):
+        raise NotAContract(f"{doc.name}: no contract found (no parties, price table, total or contract wording)")
+    tail = doc.text[int(len(doc.text) * (1 - TAIL_SHARE)):]
+    missing = []
+    if not SIGNATURE_WORDS.search(tail):
+        missing.append("signature block")
+    if len(record.parties) < 2:
+        missing.append("both parties")
+    if record.contract.total_amount is None and not record.line_items:
+        missing.append("total or price table")
+    if missing:
+        doc.warn("the contract looks truncated or incomplete: no " + ", no ".join(missing) + " found")
+    return doc

@@ -1,0 +1,62 @@
+"""Each stage alone on small cases: text normalization, segmentation, tables."""
+from __future__ import annotations
+
+from pipeline.document import ContractDoc
+from pipeline.segment import segment
+from pipeline.tables import find_tables
+from pipeline.textnorm import normalize
+
+
+def prepared(text: str) -> ContractDoc:
+    return find_tables(segment(normalize(ContractDoc(name="t.txt", raw=text))))
+
+
+def test_fullwidth_and_thousands_map_back_to_raw():
+    doc = normalize(ContractDoc(name="t.txt", raw="金额：１，２３４，５６７．８９元，单价 1 843 129.06 元"))
+    assert "1234567.89" in doc.text
+    assert "1843129.06" in doc.text
+    start = doc.text.index("1234567.89")
+    span = doc.span(start, start + len("1234567.89"))
+    assert span.raw_text == "１，２３４，５６７．８９"
+
+
+def test_spaced_decimal_point_is_joined():
+    doc = normalize(ContractDoc(name="t.txt", raw="小写：¥ 4004736. 6 元"))
+    assert "4004736.6" in doc.text
+
+
+def test_repeated_page_headers_are_furniture():
+    page = "编号:AB-1\n正文第{n}页内容，不重复的一行文字。\n更多内容{n}\n"
+    raw = "\n\n\n\n".join(page.format(n=n) for n in range(4))
+    doc = segment(normalize(ContractDoc(name="t.txt", raw=raw)))
+    furniture = [ln.text for ln in doc.lines if ln.furniture]
+    assert furniture == ["编号:AB-1"] * 4
+
+
+def test_sections_find_clauses_annexes_and_signature():
+    doc = prepared("标题\n第一条 定义\n内容\n第二条 价款\n内容\n(以下无正文)\n甲方：\n附件1 服务明细\n表")
+    kinds = [(s.kind, s.title) for s in doc.sections]
+    assert kinds == [("preamble", ""), ("clause", "定义"), ("clause", "价款"),
+                     ("signature", "(以下无正文)"), ("annex", "服务明细")]
+
+
+def test_tab_pipe_and_space_tables_have_header_roles():
+    for separator in ("\t", " | ", "    "):
+        header = separator.join(["序号", "服务项", "单价(元/月)", "数量", "周期", "合价(元)"])
+        row = separator.join(["1", "云主机 vCPU", "10", "100", "12个月", "12000"])
+        if separator == " | ":
+            header, row = f"| {header} |", f"| {row} |"
+        doc = prepared(f"前言\n{header}\n{row}\n")
+        assert len(doc.tables) == 1, separator
+        table = doc.tables[0]
+        assert table.roles == ["seq", "service", "unit_price", "quantity", "periods", "amount"]
+        assert table.columns[2].hint == "元/月"
+        assert [c.text for c in table.rows[0].cells][-1] == "12000"
+
+
+def test_table_survives_page_break_and_keeps_trailing_sum_lines():
+    text = ("服务项\t单价\t数量\t合价\n云主机\t10\t2\t240\n\n\n\n\n内存\t5\t4\t240\n"
+            "合计 (元)\n\n480\n\n第二条 其他\n")
+    doc = prepared(text)
+    assert len(doc.tables) == 1
+    assert [r.text for r in doc.tables[0].rows][-2:] == ["合计 (元)", "480"]
