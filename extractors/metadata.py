@@ -27,6 +27,7 @@ BLANK_VALUE = regex.compile(r"^[_\-—\s/]*$")
 MAX_TITLE_CHARS = 60
 MAX_PROJECT_CONTINUATION_CHARS = 24
 TOTAL_WINDOW = 80
+TOTAL_GAP = regex.compile(r"[\s()（）:：为是约共计合人民币含税小写大写¥￥、,，的即" + "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正" + r"]*")
 NOT_A_TERM = r"提前|内|前|后|满|延续|超过|不少于|至少|以上|以内"
 
 
@@ -214,7 +215,7 @@ def total_statements(doc: ContractDoc) -> list[tuple[Statement, Optional[Stateme
             if PERCENT.match(window.lstrip(" 的")):
                 continue
             figure = FIGURE.search(window)
-            if not figure or regex.search(r"[%％]", window[:figure.start()]):
+            if not figure or not TOTAL_GAP.fullmatch(window[:figure.start()]):
                 continue
             value = to_decimal(figure.group("n"))
             if value is None:
