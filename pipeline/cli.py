@@ -14,6 +14,8 @@ COMMAND_MODULES = [
     "pipeline.commands.run",
     "pipeline.commands.db",
     "pipeline.commands.export",
+    "pipeline.commands.samples",
+    "pipeline.commands.evaluate",
 ]
 
 app = typer.Typer(

@@ -1,0 +1,338 @@
+"""Write a contract's facts out as a document: cover, parties, clauses, signatures, annexes.
+
+Every figure comes from the facts as stated (after error injection); the style
+fixes the wording choices; the random generator only varies phrasing that the
+record does not depend on.
+"""
+from __future__ import annotations
+
+import random
+from typing import Callable
+
+from extractors.values.cnmoney import format_cn_amount
+from pipeline.synth import boilerplate as bp
+from pipeline.synth import tabulate, textforms
+from pipeline.synth.facts import Facts, Installment
+from pipeline.synth.model import Block, Document, Heading, PageBreak, Paragraph, Signature
+from pipeline.synth.penalties import PenaltyTerm
+from pipeline.synth.style import Style
+
+ITEM_NUMBERS = ("{n}、", "（{n}）", "{n}. ")
+
+
+class Composer:
+    def __init__(self, facts: Facts, style: Style, rng: random.Random):
+        self.f, self.s, self.rng = facts, style, rng
+        self.doc = Document()
+        self.clauses = 0
+        self.item_number = rng.choice(ITEM_NUMBERS)
+        self.annexes = self._annex_plan()
+        self.contacts_apart = bool(self.contact_lines()) and rng.random() < 0.3  # a clause of their own
+
+    # -- small helpers -----------------------------------------------------------
+
+    def colon(self, label: str, value: str) -> str:
+        return f"{label}{self.s.colon}{value}"
+
+    def amount(self, value) -> str:
+        return textforms.amount(value, self.s.number_format)
+
+    def yuan(self, value) -> str:
+        return self.rng.choice(("人民币 {a} 元", "¥{a} 元", "{a} 元", "人民币¥ {a} 元", "{a}元")).format(
+            a=self.amount(value))
+
+    def heading(self, kind: str) -> Heading:
+        self.clauses += 1
+        title = self.rng.choice(bp.HEADINGS[kind])
+        n = self.clauses
+        numbered = {"chinese": f"第{textforms.cn_number(n)}条 {title}",
+                    "arabic": f"第 {n} 条 {title}",
+                    "list": f"{textforms.cn_number(n)}、{title}"}[self.s.clause_numbering]
+        return Heading(numbered, 1)
+
+    def items(self, sentences: list[str]) -> list[Paragraph]:
+        """Numbered items of a clause (a single sentence stays unnumbered)."""
+        if len(sentences) == 1:
+            return [Paragraph(sentences[0])]
+        return [Paragraph(self.item_number.format(n=n) + text, list_item=True)
+                for n, text in enumerate(sentences, start=1)]
+
+    def sample(self, pool: tuple[str, ...], low: int, high: int) -> list[str]:
+        return self.rng.sample(pool, self.rng.randint(low, min(high, len(pool))))
+
+    def _annex_plan(self) -> dict[str, int]:
+        """Annex numbers by kind: the price table, the order form, the penalty table."""
+        kinds = []
+        if self.s.order_form:
+            kinds.append("form")
+        if self.s.table_place == "annex" and not (self.s.order_form and self.rng.random() < 0.5):
+            kinds.append("table")
+        if any(t.place == "annex" for t in self.f.penalties):
+            kinds.append("penalty")
+        plan = {kind: n for n, kind in enumerate(kinds, start=1)}
+        if self.s.table_place == "annex" and "table" not in plan:
+            plan["table"] = plan["form"]  # the price table sits in the order-form annex
+        return plan
+
+    # -- the document ------------------------------------------------------------------
+
+    def compose(self) -> Document:
+        self.cover()
+        self.opening()
+        for clause in self.clause_order():
+            clause()
+        self.signature()
+        self.annex_blocks()
+        self.doc.page_header = self.page_header()
+        return self.doc
+
+    def clause_order(self) -> list[Callable[[], None]]:
+        head = [self.content, self.term] if self.rng.random() < 0.7 else [self.term, self.content]
+        middle = [self.quality, self.money] if self.rng.random() < 0.6 else [self.money, self.quality]
+        duties = [self.client_duties, self.supplier_duties]
+        if self.contacts_apart:
+            duties.append(self.contacts_clause)
+        return head + middle + duties + [self.secrecy, self.liability, self.dispute, self.misc]
+
+    def cover(self) -> None:
+        f, s = self.f, self.s
+        self.doc.add(Heading(f.title, 0), Paragraph(self.colon("项目名称", f.project)))
+        if f.contract_no_form == "stated":
+            self.doc.add(Paragraph(self.colon("合同编号", f.contract_no)))
+        elif f.contract_no_form == "blank":
+            self.doc.add(Paragraph(self.colon("合同编号", "_____")))
+        self.doc.add(Paragraph(self.colon(s.roles[0], f.client.name)),
+                     Paragraph(self.colon(s.roles[1], f.supplier.name)))
+        if s.cover_page:
+            self.doc.add(Paragraph(textforms.year_month(f.signed, self.rng)), PageBreak())
+
+    def opening(self) -> None:
+        f, s, labels = self.f, self.s, self.s.labels
+        for role, role_label, side in zip(("client", "supplier"), s.roles, ("甲方", "乙方")):
+            party = f.party(role)
+            here = {name for (r, name), where in f.placements.items() if r == role and "opening" in where}
+            suffix = f" (以下简称{side})" if self.rng.random() < 0.3 else ""
+            lines = [self.colon(role_label, party.name + suffix)]
+            if "representative" in here:
+                lines.append(self.colon(labels["representative"], party.representative))
+            if "address" in here:
+                lines.append(self.colon(labels["address"], party.address))
+            if "contact" in here:
+                contact = self.colon(labels["contact_person"], party.contact_person)
+                phone = self.colon(labels["phone"], party.phone)
+                lines += [f"{contact}  {phone}"] if self.rng.random() < 0.25 else [contact, phone]
+            if "bank" in here:
+                lines += [self.colon(labels["bank_name"], party.bank_name),
+                          self.colon(labels["bank_account"], party.account_written)]
+            if "tax_id" in here:
+                lines.append(self.colon(labels["tax_id"], party.tax_id))
+            self.doc.add(*(Paragraph(line) for line in lines))
+        self.doc.add(Paragraph(self.rng.choice(bp.PREAMBLES).format(project=f.project)))
+
+    # -- clauses -----------------------------------------------------------------------
+
+    def restated_parts(self) -> str:
+        parts = []
+        for r in self.f.restatements:
+            what, word = self.f.items[r.item].service.restate
+            value = textforms.plain(r.value)
+            parts.append(f"{what} 共 {value} {word}" if word in ("核", "个") else f"{what} {value}{word}")
+        return "、".join(parts)
+
+    def content(self) -> None:
+        f, s = self.f, self.s
+        sentences = self.sample(bp.CONTENT, 1, 2)
+        if f.restatements and f.restate_first:
+            sentences.append(bp.RESTATE_BEFORE.format(parts=self.restated_parts()))
+        table: list[Block] = []
+        if s.table_place == "body":
+            sentences.append(bp.TABLE_INTRO_CATALOGUE if f.catalogue else self.rng.choice(bp.TABLE_INTRO_BODY))
+            table = tabulate.price_table(f, s, self.rng)
+        else:
+            sentences.append(bp.TABLE_REFERENCE.format(n=self.annexes["table"]))
+        self.doc.add(self.heading("content"), *self.items(sentences), *table)
+
+    def term(self) -> None:
+        term = self.f.term
+        if term.form == "relative":
+            text = f"本合同服务期限自合同签订之日起 {term.months} 个月。"
+        elif term.form == "one_year":
+            text = "合同有效期自双方签字盖章之日起一年。"
+        elif term.form == "plain":
+            text = f"乙方为甲方提供为期 {term.months} 个月的政务云服务。"
+        else:
+            start, end = textforms.cn_date(term.start), textforms.cn_date(term.end)
+            if term.form == "dates":
+                text = self.colon("服务期限", f"{start}至{end}。")
+            elif self.rng.random() < 0.5:
+                text = self.colon("服务期限", f"{start}至{end}，共 {term.stated_months} 个月。")
+            else:
+                text = f"服务期为 {term.stated_months} 个月，自{start}起至{end}止。"
+        self.doc.add(self.heading("term"), Paragraph(text))
+
+    def quality(self) -> None:
+        f = self.f
+        r_part = "" if f.reliability is None else \
+            self.rng.choice(bp.RELIABILITY_PARTS).format(r=textforms.percent(f.reliability))
+        sla = self.rng.choice(bp.SLA_FORMS).format(a=textforms.percent(f.availability), r_part=r_part)
+        sentences = self.sample(bp.QUALITY, 1, 2)
+        sentences.insert(self.rng.randint(0, len(sentences)), sla)
+        self.doc.add(self.heading("quality"), *self.items(sentences))
+
+    def total_sentence(self) -> str:
+        f = self.f
+        if f.catalogue:
+            text = bp.CATALOGUE_TOTAL.format(amount=self.amount(f.total))
+            if f.total_words:
+                text = text.replace("元，", f"元（大写：{format_cn_amount(f.total_words_value)}），", 1)
+            return text
+        figure = self.amount(f.total)
+        if not f.total_words:
+            return self.rng.choice(("本合同总金额为{y}。", "合同总价：{y}。")).format(y=self.yuan(f.total))
+        words = format_cn_amount(f.total_words_value)
+        forms = ("本合同总金额为人民币 {a} 元（大写：{w}）。",
+                 "项目服务费用（含税）为：人民币（大写）{w}（小写：¥ {a} 元）。",
+                 "本项目总计费用为人民币¥ {a} 元, 大写: {w}。")
+        return self.rng.choice(forms).format(a=figure, w=words)
+
+    def tax_sentence(self) -> str | None:
+        f = self.f
+        if f.tax_rate is None:
+            return None
+        rate = textforms.percent(f.tax_rate)
+        if f.excl_tax is None:
+            return f"本合同适用增值税税率为 {rate}。"
+        return self.rng.choice(("其中不含税金额为人民币 {x} 元，增值税税率 {r}。", "适用税率为 {r}，不含税价 {x} 元。")
+                               ).format(x=self.amount(f.excl_tax), r=rate)
+
+    def installment_sentence(self, k: int, inst: Installment, count: int) -> str:
+        name = bp.FINAL_NAME if k == count - 1 and count > 1 else bp.INSTALLMENT_NAMES[k]
+        share = f"合同总金额的 {textforms.percent(inst.percent)}" if inst.percent is not None else ""
+        if inst.form == "none":
+            if inst.percent is None:
+                return inst.condition + "。"
+            return f"{name}{self.s.colon}{inst.condition}，甲方向乙方支付{share}。"
+        if inst.form == "wan":
+            money = f"人民币 {textforms.wan(inst.amount)} 万元"
+        elif inst.form == "words":
+            money = f"人民币（大写）{format_cn_amount(inst.words_value)}（小写：¥ {self.amount(inst.amount)} 元）"
+        else:
+            money = self.yuan(inst.amount)
+        if inst.percent is not None:
+            return f"{name}{self.s.colon}{inst.condition}，甲方向乙方支付{share}，即{money}。"
+        return f"{name}{self.s.colon}{inst.condition}，甲方向乙方支付{money}。"
+
+    def money(self) -> None:
+        f, s, labels = self.f, self.s, self.s.labels
+        first = [self.total_sentence()]
+        tax = self.tax_sentence()
+        if tax:
+            first[0] += tax
+        installments = [self.installment_sentence(k, inst, len(f.installments))
+                        for k, inst in enumerate(f.installments)]
+        blocks: list[Block] = [self.heading("money"), *self.items(first + [self.rng.choice(bp.PAYMENT_INTRO)])]
+        blocks += [Paragraph(text) for text in installments]
+        if "payment" in f.where("supplier", "bank"):
+            blocks += [Paragraph(self.rng.choice(bp.BANK_INTRO)),
+                       Paragraph(self.colon("户名", f.supplier.name)),
+                       Paragraph(self.colon(labels["bank_name"], f.supplier.bank_name)),
+                       Paragraph(self.colon(labels["bank_account"], f.supplier.account_written))]
+        self.doc.add(*blocks)
+
+    def penalty_sentences(self, place: str) -> list[str]:
+        terms: list[PenaltyTerm] = [t for t in self.f.penalties if t.place == place]
+        return [t.sentence for t in terms]
+
+    def client_duties(self) -> None:
+        self.doc.add(self.heading("client"), *self.items(self.sample(bp.CLIENT_DUTIES, 2, 4)))
+
+    def contact_lines(self) -> list[str]:
+        lines = []
+        for role, side in (("client", "甲方"), ("supplier", "乙方")):
+            if "contacts" in self.f.where(role, "contact"):
+                party = self.f.party(role)
+                lines.append(self.rng.choice(bp.CONTACT_LINES).format(
+                    side=side, colon=self.s.colon, name=party.contact_person, phone=party.phone))
+        return lines
+
+    def supplier_duties(self) -> None:
+        sentences = self.sample(bp.SUPPLIER_DUTIES, 2, 4) + self.penalty_sentences("obligations")
+        if self.f.restatements and not self.f.restate_first:
+            sentences.insert(1, bp.RESTATE_AFTER.format(parts=self.restated_parts()))
+        blocks: list[Block] = [self.heading("supplier"), *self.items(sentences)]
+        lines = [] if self.contacts_apart else self.contact_lines()
+        if lines:
+            blocks += [Paragraph(bp.CONTACTS_INTRO)] + [Paragraph(line + "。") for line in lines]
+        self.doc.add(*blocks)
+
+    def contacts_clause(self) -> None:
+        lines = self.contact_lines()
+        self.doc.add(self.heading("contacts"), Paragraph(bp.CONTACTS_INTRO),
+                     *(Paragraph(line + "；") for line in lines))
+
+    def secrecy(self) -> None:
+        sentences = self.sample(bp.SECRECY, 1, 3) + self.penalty_sentences("confidentiality")
+        self.doc.add(self.heading("secrecy"), *self.items(sentences))
+
+    def liability(self) -> None:
+        sentences = self.sample(bp.LIABILITY, 1, 2) + self.penalty_sentences("liability")
+        if "penalty" in self.annexes:
+            sentences.append(bp.PENALTY_ANNEX_REFERENCE.format(n=self.annexes["penalty"]))
+        self.doc.add(self.heading("liability"), *self.items(sentences))
+
+    def dispute(self) -> None:
+        self.doc.add(self.heading("dispute"), *self.items(self.sample(bp.DISPUTE, 1, 2)))
+
+    def misc(self) -> None:
+        sentences = self.sample(bp.MISC, 2, 4)
+        if self.f.total_later is not None:
+            sentences.insert(0, self.rng.choice(bp.LATER_TOTAL).format(amount=self.amount(self.f.total_later)))
+        self.doc.add(self.heading("misc"), *self.items(sentences))
+
+    # -- signatures and annexes ---------------------------------------------------------
+
+    def date_line(self) -> str:
+        f = self.f
+        day = textforms.full_date(f.signed, self.rng) if f.signed_full else textforms.year_month(f.signed, self.rng)
+        return self.rng.choice(("日期{c}{d}", "签订日期{c}{d}", "{d}")).format(c=self.s.colon, d=day)
+
+    def signature(self) -> None:
+        f, s = self.f, self.s
+        if self.rng.random() < 0.5:
+            self.doc.add(Paragraph(bp.NO_MORE_TEXT))
+        if s.signature == "table":
+            self.doc.add(PageBreak(), tabulate.signature_table(f, s), Paragraph(self.date_line()))
+            return
+        columns = []
+        for party, role_label in zip((f.client, f.supplier), s.roles):
+            columns.append([f"{role_label}（盖章）{s.colon}{party.name}", "法定代表人或授权代表（签字）：",
+                            self.date_line()])
+        self.doc.add(Signature(columns))
+
+    def annex_blocks(self) -> None:
+        for kind, n in sorted(self.annexes.items(), key=lambda kv: kv[1]):
+            if kind == "table" and self.annexes.get("form") == n:
+                continue  # written inside the order-form annex
+            title = f"附件{n} {self.rng.choice(bp.ANNEX_TITLES[kind])}"
+            blocks: list[Block] = [PageBreak(), Heading(title, 2)]
+            if kind == "form":
+                blocks.append(tabulate.order_form(self.f, self.s))
+                if self.annexes.get("table") == n:
+                    blocks += tabulate.price_table(self.f, self.s, self.rng)
+            elif kind == "table":
+                blocks += tabulate.price_table(self.f, self.s, self.rng)
+            else:
+                blocks.append(tabulate.penalty_annex(self.f))
+            self.doc.add(*blocks)
+
+    def page_header(self) -> list[str]:
+        f, kind = self.f, self.s.page_header
+        if kind == "contract_no" and f.contract_no_form == "stated":
+            return [self.colon("合同编号", f.contract_no)]
+        if kind == "logo":
+            return [f"{f.supplier.short}云", "Cloud Service"]
+        return []
+
+
+def compose(facts: Facts, style: Style, rng: random.Random) -> Document:
+    return Composer(facts, style, rng).compose()

@@ -1,0 +1,395 @@
+"""What one synthetic contract states: the facts behind its text and its record.
+
+Built in three stages so that error injection (errors.py) can step in between
+them: `plan` draws the parties, metadata, price rows (amounts exact) and the
+shape of every later statement; `derive_sums` adds subtotals and the total from
+the rows as stated; `derive_statements` writes the payment, tax, 大写 and
+restatement figures from the total as stated. Every figure is a `Decimal`;
+truth.py turns the facts into the record, compose.py into a document.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pipeline.synth import penalties as penalty_terms
+from pipeline.synth.catalog import (
+    CATALOGUE_ONLY, CATEGORIES, CORE_SERVICES, SERVICES, TIMES_CHOICES, UNITS, Offer, Service, Unit,
+)
+from pipeline.synth.parties import Party, make_client, make_supplier
+from pipeline.synth.style import SECTION_ROW_NUMERALS, Style
+from pipeline.synth.textforms import money
+from schemas import Finding
+
+PAYMENT_SPLITS: tuple[tuple[int, ...], ...] = (
+    (100,), (50, 50), (30, 70), (40, 60), (80, 20), (60, 40), (30, 40, 30), (60, 30, 10),
+    (50, 40, 10), (40, 30, 30), (30, 30, 30, 10))
+TAX_RATES = (Decimal("0.06"), Decimal("0.06"), Decimal("0.06"), Decimal("0.09"), Decimal("0.13"))
+AVAILABILITY = (Decimal("0.999"), Decimal("0.9995"), Decimal("0.9999"), Decimal("0.995"))
+RELIABILITY = (Decimal("0.999999"), Decimal("0.9999999"), Decimal("0.99999"), None)
+TERM_MONTHS = (12, 12, 12, 12, 6, 24, 36)
+TERM_FORMS = ("relative", "relative", "plain", "dates", "dates_term", "dates_term")
+FIRST_CONDITIONS = ("合同签订生效后 {n} 个工作日内", "合同签订后，甲方收到乙方开具的合法有效发票后 {n} 个工作日内",
+                    "云资源开通并经甲方书面确认后 {n} 个工作日内")
+MIDDLE_CONDITIONS = ("服务满 6 个月且经甲方考核合格后 {n} 个工作日内", "项目初验合格后 {n} 日内")
+LAST_CONDITIONS = ("服务期满并经甲方终验合格后 {n} 个工作日内", "合同期满经考核合格，甲方收到乙方发票后 {n} 日内")
+USAGE_CONDITIONS = ("每季度结束后 {n} 个工作日内，甲方按当季实际使用量与乙方结算",
+                    "合同期内前 6 个月服务费，甲方应于 {y} 年内完成账单核对及支付",
+                    "合同期内后 6 个月服务费，甲方应于 {y2} 年内完成账单核对及支付")
+TITLES = ("{client}政务云服务合同", "{city}市政务云服务协议", "云资源租赁服务合同", "{client} 服务采购合同",
+          "政务云服务项目合同书", "{city}市电子政务云平台服务合同")
+PROJECTS = ("{client}{year} 年政务云服务", "{client}云资源租用项目", "{year}年{city}市政务云扩容项目",
+            "{client}业务系统上云服务")
+CONTRACT_NO_FORMS = ("ZWY-{year}-{n:04d}", "{abbr}CG{year}{n:05d}", "HT{year}{n:06d}", "{abbr}-ZF-{year}-{n:03d}")
+
+
+@dataclass
+class Item:
+    service: Service
+    name: str
+    group: int
+    unit: Unit
+    unit_text: str | None  # as written; None when the row states no unit
+    basis: str              # month | year | time | piece
+    unit_price: Decimal
+    quantity: Decimal | None
+    periods: int | None
+    amount: Decimal | None  # as stated
+    code: str = ""
+
+    def computed(self) -> Decimal | None:
+        """unit price × quantity × periods, rounded to the 分."""
+        if self.quantity is None or self.periods is None:
+            return None
+        return money(self.unit_price * self.quantity * self.periods)
+
+    @property
+    def normalized_quantity(self) -> Decimal | None:
+        return None if self.quantity is None else self.quantity * self.unit.factor
+
+    @property
+    def unit_price_month(self) -> Decimal | None:
+        if self.basis == "month":
+            return self.unit_price / self.unit.factor
+        if self.basis == "year":
+            return self.unit_price / 12 / self.unit.factor
+        return None
+
+
+@dataclass
+class Group:
+    label: str | None
+    subtotal_label: str | None = None
+    subtotal: Decimal | None = None  # as stated
+
+
+@dataclass
+class Installment:
+    condition: str
+    percent: Decimal | None
+    amount: Decimal | None
+    form: str                           # figure | words | wan | none
+    words_value: Decimal | None = None  # what its 大写 spells
+
+
+@dataclass
+class Term:
+    months: int
+    form: str  # relative | one_year | plain | dates | dates_term
+    start: date | None = None
+    end: date | None = None
+    stated_months: int | None = None  # the figure written; None when only dates are given
+
+
+@dataclass
+class Restatement:
+    item: int
+    value: Decimal  # in the base unit
+
+
+@dataclass
+class Facts:
+    client: Party
+    supplier: Party
+    placements: dict[tuple[str, str], tuple[str, ...]]
+    title: str
+    project: str
+    contract_no: str
+    contract_no_form: str  # stated | blank | absent
+    signed: date
+    signed_full: bool
+    term: Term
+    catalogue: bool
+    items: list[Item]
+    groups: list[Group]
+    with_subtotals: bool  # the price table states a sum per section
+    payment_scheme: str  # percent_amount | amount_only | percent_only | usage
+    last_amount: bool
+    total_words: bool
+    tax_stated: bool
+    excl_tax_stated: bool
+    later_total: bool
+    penalties: list[penalty_terms.PenaltyTerm]
+    availability: Decimal
+    reliability: Decimal | None
+    restated: list[int]  # items restated in the body
+    restate_first: bool  # the body restatement comes before the table
+    total: Decimal | None = None
+    total_words_value: Decimal | None = None
+    total_later: Decimal | None = None
+    tax_rate: Decimal | None = None
+    excl_tax: Decimal | None = None
+    installments: list[Installment] = field(default_factory=list)
+    restatements: list[Restatement] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def party(self, role: str) -> Party:
+        return self.client if role == "client" else self.supplier
+
+    def where(self, role: str, name: str) -> tuple[str, ...]:
+        return self.placements.get((role, name), ())
+
+    def group_items(self, index: int) -> list[Item]:
+        return [item for item in self.items if item.group == index]
+
+    @property
+    def subtotal_groups(self) -> list[Group]:
+        return [g for g in self.groups if g.subtotal is not None]
+
+
+# -- stage 1: plan ---------------------------------------------------------
+
+def plan(rng: random.Random, style: Style) -> Facts:
+    client = make_client(rng)
+    supplier = make_supplier(rng, client.city)
+    signed = date(rng.randint(2023, 2026), rng.randint(1, 12), rng.randint(1, 28))
+    term = _term(rng, signed)
+    groups, items = _rows(rng, style, term.months)
+    year = signed.year + (1 if signed.month > 10 else 0)
+    fill = {"client": client.name, "city": client.city, "year": year}
+    scheme = rng.choice(("usage", "percent_only") if style.catalogue else
+                        ("percent_amount", "percent_amount", "amount_only", "percent_only", "usage"))
+    tax_stated = rng.random() < 0.5
+    return Facts(
+        client=client, supplier=supplier, placements=_placements(rng, style),
+        title=rng.choice(TITLES).format(**fill), project=rng.choice(PROJECTS).format(**fill),
+        contract_no=rng.choice(CONTRACT_NO_FORMS).format(
+            year=year, n=rng.randint(1, 99999), abbr=rng.choice(("ZW", "SJ", "XX", "YZ", "DS"))),
+        contract_no_form=rng.choice(("stated", "stated", "stated", "blank", "absent")),
+        signed=signed, signed_full=rng.random() < 0.75, term=term, catalogue=style.catalogue,
+        items=items, groups=groups, payment_scheme=scheme,
+        with_subtotals=bool(style.subtotal_form) and len(groups) > 1 and not style.catalogue, last_amount=rng.random() < 0.5,
+        total_words=rng.random() < 0.75, tax_stated=tax_stated,
+        excl_tax_stated=tax_stated and rng.random() < 0.5, later_total=rng.random() < 0.3,
+        penalties=penalty_terms.draw(rng, style.penalty_annex),
+        availability=rng.choice(AVAILABILITY), reliability=rng.choice(RELIABILITY),
+        restated=_restated(rng, items) if style.restate else [],
+        restate_first=style.restate_place == "before",
+    )
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from start to the day after end (2025-01-01..2025-12-31 is 12)."""
+    after = end + timedelta(days=1)
+    return (after.year - start.year) * 12 + after.month - start.month
+
+
+def dated_term(term: Term, start: date) -> None:
+    term.start = start
+    term.end = add_months(start, term.months) - timedelta(days=1)
+
+
+def _term(rng: random.Random, signed: date) -> Term:
+    months = rng.choice(TERM_MONTHS)
+    form = rng.choice(TERM_FORMS + (("one_year",) if months == 12 else ()))
+    term = Term(months, form, stated_months=None if form == "dates" else months)
+    if form.startswith("dates"):
+        start = date(signed.year + 1, 1, 1) if signed.month > 10 else signed + timedelta(days=rng.randint(1, 20))
+        dated_term(term, date(start.year, start.month, min(start.day, 28)))
+    return term
+
+
+def _draw(rng: random.Random, spec: tuple[str, str, int]) -> Decimal:
+    low, high, places = spec
+    scale = 10 ** places
+    return Decimal(rng.randint(int(Decimal(low) * scale), int(Decimal(high) * scale))) / scale
+
+
+def _offer(rng: random.Random, service: Service, style: Style, months: int) -> Offer:
+    if not style.states_units:
+        return service.offers[0]
+    offers = [o for o in service.offers if (o.basis != "year" or months % 12 == 0)
+              and (style.layout != "catalogue_plain" or o.basis == "month")]
+    return rng.choice(offers or service.offers[:1])
+
+
+def _services(rng: random.Random, style: Style) -> list[Service]:
+    if style.catalogue:
+        pool = list(SERVICES) + list(CATALOGUE_ONLY if "basis" in style.has else ())
+        chosen = rng.sample(pool, rng.randint(10, min(24, len(pool))))
+    else:
+        core = [s for s in SERVICES if s.key in CORE_SERVICES]
+        extra = [s for s in SERVICES if s.key not in CORE_SERVICES]
+        chosen = core + rng.sample(extra, rng.randint(2, 14))
+        if not any(CATEGORIES[s.category][1] == "extended" for s in chosen):
+            chosen.append(rng.choice([s for s in extra if CATEGORIES[s.category][1] == "extended"]))
+    order = {s.key: i for i, s in enumerate(SERVICES + CATALOGUE_ONLY)}
+    return sorted(chosen, key=lambda s: order[s.key])
+
+
+def _group_key(style: Style, service: Service) -> str | None:
+    if style.grouping == "category":
+        return service.category
+    if style.grouping == "tier":
+        return CATEGORIES[service.category][1]
+    return None
+
+
+def _group_label(style: Style, key: str | None, position: int) -> str | None:
+    if key is None:
+        return None
+    name = CATEGORIES[key][0] if style.grouping == "category" else \
+        style.tier_names[0 if key == "basic" else 1]
+    if style.sections == "rows":
+        return f"{SECTION_ROW_NUMERALS[position]}、{name}"
+    return name
+
+
+def _rows(rng: random.Random, style: Style, months: int) -> tuple[list[Group], list[Item]]:
+    services = _services(rng, style)
+    keys: list[str | None] = []
+    for service in services:
+        key = _group_key(style, service)
+        if key not in keys:
+            keys.append(key)
+    if style.grouping == "tier":
+        keys.sort(key=lambda k: k != "basic")
+    groups = [Group(_group_label(style, key, i)) for i, key in enumerate(keys)]
+    items = []
+    for service in sorted(services, key=lambda s: keys.index(_group_key(style, s))):
+        offer = _offer(rng, service, style, months)
+        unit = UNITS[offer.unit]
+        group = keys.index(_group_key(style, service))
+        price = _draw(rng, offer.price)
+        if style.catalogue:
+            quantity, periods = None, None
+        else:
+            quantity = _draw(rng, offer.quantity)
+            periods = {"month": months, "year": months // 12}.get(offer.basis) or rng.choice(TIMES_CHOICES)
+        name = rng.choice(service.names)
+        if offer.basis == "time" and periods and rng.random() < 0.5:
+            name += f"（合同期内至少 {periods} 次）"
+        item = Item(service, name, group, unit, rng.choice(unit.texts) if style.states_units else None,
+                    offer.basis, price, quantity, periods, None)
+        item.amount = item.computed()
+        items.append(item)
+    for index in range(len(groups)):
+        for n, item in enumerate([i for i in items if i.group == index], start=1):
+            item.code = f"{index + 1}{n:03d}"
+    return groups, items
+
+
+def _restated(rng: random.Random, items: list[Item]) -> list[int]:
+    by_key: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        if item.service.restate and item.unit.base in ("vCPU", "GB", "Mbps", "IP"):
+            by_key.setdefault(item.service.key, []).append(i)
+    single = [idxs[0] for idxs in by_key.values() if len(idxs) == 1
+              and items[idxs[0]].normalized_quantity == items[idxs[0]].normalized_quantity.to_integral_value()]
+    return sorted(rng.sample(single, min(len(single), rng.randint(2, 4))))
+
+
+def _placements(rng: random.Random, style: Style) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Where each party field is written (empty: not stated). Contact person and
+    phone go together, as do bank and account."""
+    where = {"opening"}
+    if style.order_form:
+        where.add("form")
+    if style.signature == "table":
+        where.add("signature")
+    chance = {("client", "representative"): 0.85, ("supplier", "representative"): 0.9,
+              ("client", "address"): 0.9, ("supplier", "address"): 0.9,
+              ("client", "contact"): 0.8, ("supplier", "contact"): 0.8,
+              ("client", "bank"): 0.3, ("supplier", "bank"): 0.85,
+              ("client", "tax_id"): 0.3, ("supplier", "tax_id"): 0.4}
+    extra = {"contact": {"contacts"}, "bank": {"payment"}}
+    placements = {}
+    for (role, name), p in chance.items():
+        if rng.random() >= p:
+            continue
+        options = set(where) - ({"form"} if name == "representative" else set())
+        options |= extra.get(name, set()) - ({"payment"} if role == "client" else set())
+        options = sorted(options)
+        placements[(role, name)] = tuple(sorted(rng.sample(options, rng.randint(1, min(2, len(options))))))
+    return placements
+
+
+# -- stage 2: sums -----------------------------------------------------------
+
+def derive_sums(facts: Facts, rng: random.Random, style: Style) -> None:
+    if facts.catalogue:
+        facts.total = money(Decimal(rng.randint(50, 3000) * 10000))
+        return
+    if facts.with_subtotals:
+        for index, group in enumerate(facts.groups):
+            section = (group.label or "").split("、")[-1]
+            group.subtotal_label = style.subtotal_label.format(section=section)
+            group.subtotal = sum((i.amount for i in facts.group_items(index)), Decimal(0))
+    facts.total = sum((i.amount for i in facts.items), Decimal(0))
+
+
+# -- stage 3: statements ---------------------------------------------------------
+
+def derive_statements(facts: Facts, rng: random.Random) -> None:
+    total = facts.total
+    facts.total_words_value = total if facts.total_words else None
+    facts.total_later = total if facts.later_total else None
+    if facts.tax_stated:
+        facts.tax_rate = rng.choice(TAX_RATES)
+        if facts.excl_tax_stated:
+            facts.excl_tax = money(total / (1 + facts.tax_rate))
+    facts.installments = _installments(rng, facts)
+    facts.restatements = [Restatement(i, facts.items[i].normalized_quantity) for i in facts.restated]
+
+
+def _conditions(rng: random.Random, count: int) -> list[str]:
+    n = rng.choice((5, 10, 15, 30))
+    if count == 1:
+        return [rng.choice(FIRST_CONDITIONS).format(n=n)]
+    middle = [rng.choice(MIDDLE_CONDITIONS).format(n=n) for _ in range(count - 2)]
+    return [rng.choice(FIRST_CONDITIONS).format(n=n)] + middle + [rng.choice(LAST_CONDITIONS).format(n=n)]
+
+
+def _installments(rng: random.Random, facts: Facts) -> list[Installment]:
+    total = facts.total
+    if facts.payment_scheme == "usage":
+        year = facts.signed.year
+        forms = USAGE_CONDITIONS[1:] if rng.random() < 0.5 else USAGE_CONDITIONS[:1]
+        return [Installment(c.format(n=rng.choice((10, 15, 30)), y=year, y2=year + 1), None, None, "none")
+                for c in forms]
+    split = rng.choice(PAYMENT_SPLITS[1:] if facts.payment_scheme == "percent_amount" else PAYMENT_SPLITS)
+    percents = [Decimal(p) / 100 for p in split]
+    conditions = _conditions(rng, len(split))
+    if facts.payment_scheme == "percent_only":
+        return [Installment(c, p, None, "none") for c, p in zip(conditions, percents)]
+    if facts.payment_scheme == "amount_only":
+        amounts = [money(p * total) for p in percents[:-1]]
+        amounts.append(total - sum(amounts, Decimal(0)))
+        form = rng.choice(("words", "words", "figure"))
+        return [Installment(c, None, a, form, a if form == "words" else None)
+                for c, a in zip(conditions, amounts)]
+    out = []
+    for i, (c, p) in enumerate(zip(conditions, percents)):
+        form = rng.choice(("figure", "figure", "words", "wan"))
+        out.append(Installment(c, p, money(p * total), form, money(p * total) if form == "words" else None))
+    if not facts.last_amount or sum(i.amount for i in out) != total:
+        last = out[-1]
+        last.amount, last.form, last.words_value = None, "none", None
+    return out

@@ -1,0 +1,144 @@
+"""Table blocks: the price table, the order-form annex, the signature table and
+the penalty annex, as rows of cell strings."""
+from __future__ import annotations
+
+import random
+
+from pipeline.synth import textforms
+from pipeline.synth.facts import Facts, Item
+from pipeline.synth.model import Block, Paragraph, Table
+from pipeline.synth.style import MONTHS_HEADER, Style
+
+BASIS_TEXT = {"month": "元/月", "year": "元/年", "time": "元/次", "piece": "元/张"}
+BASIS_WORD = {"month": "月", "year": "年", "time": "次", "piece": "张"}
+
+
+def _periods_cell(item: Item, style: Style, months: int, rng: random.Random) -> str:
+    if item.basis == "time":
+        return rng.choice(("{k}次", "{k} 次")).format(k=item.periods)
+    if style.headers.get("periods") == MONTHS_HEADER:
+        return str(months)
+    if item.basis == "year":
+        return f"{item.periods}年"
+    return rng.choice(("{n}个月", "{n} 个月")).format(n=item.periods)
+
+
+def _note_cell(item: Item, style: Style) -> str:
+    times = f"每台主机服务期内至少 {item.periods} 次" if item.unit.base == "host" else \
+        f"服务期内共 {item.periods} 次"
+    if "unit" in style.has:  # the unit has its own column; the note gives basis and period
+        return {"month": f"元/月，服务期 {item.periods} 个月", "year": f"元/年，服务期 {item.periods} 年",
+                "time": f"元/次，{times}"}[item.basis]
+    unit = f"单位: {item.unit_text}/元/{BASIS_WORD[item.basis]}"
+    if item.basis == "time":
+        hosts = f"共 {textforms.plain(item.quantity)} 台主机, " if item.unit.base == "host" else ""
+        return f"{unit}, {hosts}{times}"
+    period = f"服务期 {item.periods} 个月" if item.basis == "month" else f"服务期 {item.periods} 年"
+    return f"{unit}, {period}"
+
+
+def _item_cells(item: Item, seq: int, facts: Facts, style: Style, rng: random.Random) -> dict[str, str]:
+    nf = style.number_format
+    cells = {"seq": str(seq), "code": item.code, "service": item.name, "unit": item.unit_text or "",
+             "basis": BASIS_TEXT[item.basis], "unit_price": textforms.amount(item.unit_price, nf),
+             "section": ""}
+    if item.quantity is not None:
+        cells["quantity"] = textforms.quantity(item.quantity, nf)
+        cells["amount"] = textforms.amount(item.amount, nf)
+        cells["periods"] = _periods_cell(item, style, facts.term.months, rng)
+        cells["note"] = _note_cell(item, style)
+    return cells
+
+
+def _sum_rows(label: str, value: str, columns: tuple[str, ...], label_column: str, next_line: bool) -> list[list[str]]:
+    first = ["" for _ in columns]
+    first[columns.index(label_column)] = label
+    if not next_line:
+        first[columns.index("amount")] = value
+        return [first]
+    second = ["" for _ in columns]
+    second[columns.index("amount")] = value
+    return [first, second]
+
+
+def price_table(facts: Facts, style: Style, rng: random.Random) -> list[Block]:
+    """The price table, with its section rows or cells, sums and total."""
+    columns = style.columns
+    rows = [[style.headers[k] for k in columns]]
+    seq = 0
+    for index, group in enumerate(facts.groups):
+        items = facts.group_items(index)
+        if style.sections == "rows" and group.label:
+            rows.append([group.label] + ["" for _ in columns[1:]])
+        label_at = 0 if style.sections == "cell_first" else (len(items) - 1) // 2
+        for n, item in enumerate(items):
+            seq += 1
+            cells = _item_cells(item, seq, facts, style, rng)
+            if n == label_at and group.label and "section" in columns:
+                cells["section"] = group.label
+            rows.append([cells.get(k, "") for k in columns])
+        if group.subtotal is not None:
+            rows += _sum_rows(group.subtotal_label, textforms.amount(group.subtotal, style.number_format),
+                              columns, "service", style.subtotal_form == "row_next_line")
+    total = textforms.amount(facts.total, style.number_format)
+    if style.total_form in ("row", "row_next_line"):
+        rows += _sum_rows(style.total_label, total, columns, rng.choice((columns[0], "service")),
+                          style.total_form == "row_next_line")
+    table = Table(rows, header_rows=1, wrap_column=columns.index("service"))
+    if style.total_form == "after_table":
+        return [table, Paragraph(style.total_label), Paragraph(total)]
+    return [table]
+
+
+def order_form(facts: Facts, style: Style) -> Table:
+    """The key/value table of party details an order-form annex opens with."""
+    colon, labels = style.colon.strip(), style.labels
+    rows = []
+    for role, title in (("client", "甲方（客户）名称"), ("supplier", "乙方名称")):
+        party = facts.party(role)
+        placed = {name for (r, name), where in facts.placements.items() if r == role and "form" in where}
+        rows.append([title, party.name, "", ""])
+        if "address" in placed:
+            rows.append([f"通信地址{colon}", party.address, f"邮编{colon}", party.postcode])
+        if "bank" in placed:
+            rows.append([f"{labels['bank_name']}{colon}", party.bank_name, f"行号{colon}", ""])
+            rows.append([f"{labels['bank_account']}{colon}", party.account_written, f"开户单位{colon}", party.name])
+        if "contact" in placed:
+            rows.append([f"{labels['contact_person']}{colon}", party.contact_person,
+                         f"{labels['phone']}{colon}", party.phone])
+        if "tax_id" in placed:
+            rows.append([f"{labels['tax_id']}{colon}", party.tax_id, "", ""])
+    return Table(rows, header_rows=0)
+
+
+def signature_table(facts: Facts, style: Style) -> Table:
+    """A signature page laid out as a table (role, label, value, label, value)."""
+    labels = style.labels
+    rows = []
+    for role, role_label in zip(("client", "supplier"), style.roles):
+        party = facts.party(role)
+
+        def value(name: str, text: str) -> str:
+            return text if "signature" in facts.where(role, name) else ""
+
+        rows.append([role_label, "名称", party.name, "", ""])
+        rows.append(["", labels["representative"], value("representative", party.representative), "", ""])
+        rows.append(["", labels["address"], value("address", party.address), "邮政编码",
+                     value("address", party.postcode)])
+        rows.append(["", labels["contact_person"], value("contact", party.contact_person), "", ""])
+        rows.append(["", labels["phone"], value("contact", party.phone), "传真", ""])
+        if "signature" in facts.where(role, "bank"):
+            rows.append(["", labels["bank_name"], party.bank_name, "", ""])
+            rows.append(["", labels["bank_account"], party.account_written, "", ""])
+        if "signature" in facts.where(role, "tax_id"):
+            rows.append(["", labels["tax_id"], party.tax_id, "", ""])
+    return Table(rows, header_rows=0, ruled=False)
+
+
+def penalty_annex(facts: Facts) -> Table | None:
+    rows = [t for t in facts.penalties if t.place == "annex"]
+    if not rows:
+        return None
+    header = ["序号", "违约情形", rows[0].column]
+    return Table([header] + [[str(i), t.trigger, t.sentence] for i, t in enumerate(rows, start=1)],
+                 header_rows=1, wrap_column=1)
