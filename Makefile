@@ -35,7 +35,8 @@ bench-ocr: $(STAMP)
 	$(BIN)/python scripts/bench_ocr.py
 
 samples: $(STAMP)
-	$(BIN)/contracts samples --count 6 --out samples --seed 7 --inject-errors 0.3
+	$(BIN)/contracts samples --count 6 --out samples --seed 11 --inject-errors 0.3 --formats txt,pdf
+	$(BIN)/contracts samples --count 2 --out samples --seed 11 --inject-errors 0.3 --formats scan
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache demo.db demo-report.json

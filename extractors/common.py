@@ -65,6 +65,12 @@ def search_span(span: Span, pattern: regex.Pattern, group: str | int = 0) -> Opt
     return span.sub(match.start(group), match.end(group))
 
 
+def prose_lines(doc: ContractDoc, kinds: tuple[str, ...] | None = None) -> list[Line]:
+    """Lines of the given sections that are not table rows."""
+    rows = doc.rows
+    return [ln for ln in doc_lines(doc, kinds) if not rows or rows[ln.number] is None]
+
+
 def doc_lines(doc: ContractDoc, kinds: tuple[str, ...] | None = None) -> list[Line]:
     """Lines of the sections of the given kinds (all lines when kinds is None)."""
     if kinds is None:

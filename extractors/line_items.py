@@ -137,6 +137,9 @@ def sum_label(text: str) -> Optional[tuple[str, bool]]:
     """(label, is_total) when a cell names a sum (基础部分总价 (元), 合计)."""
     spec = load("tables")["sums"]
     compact = LABEL_NOISE.sub("", text)
+    for keyword in spec["section_keywords"]:
+        if compact.endswith(keyword):
+            return compact, False
     for keyword in spec["keywords"]:
         if compact.endswith(keyword):
             prefix = compact[: -len(keyword)]
@@ -389,6 +392,9 @@ def price_basis_of(reading: RowReading, note: str, hints: dict[str, str],
         found = read_basis("元/" + match.group("basis"))
         if found:
             return found
+    found = read_basis(note) if "元" in note else None
+    if found:
+        return found
     for hint in (hints.get("unit_price", ""), hints.get("price_basis", "")):
         found = read_basis(hint)
         if found:

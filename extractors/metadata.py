@@ -27,6 +27,7 @@ BLANK_VALUE = regex.compile(r"^[_\-—\s/]*$")
 MAX_TITLE_CHARS = 60
 MAX_PROJECT_CONTINUATION_CHARS = 24
 TOTAL_WINDOW = 80
+TERM_WINDOW = 40
 TOTAL_GAP = regex.compile(r"[\s()（）:：为是约共计合人民币含税小写大写¥￥、,，的即" + "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正" + r"]*")
 NOT_A_TERM = r"提前|内|前|后|满|延续|超过|不少于|至少|以上|以内"
 
@@ -41,7 +42,7 @@ def patterns() -> dict[str, regex.Pattern]:
         "project_name": regex.compile(r"^\s*(?:" + label("project_name") + r")\s*[:：]\s*(?P<v>.*?)\s*$"),
         "signed_label": regex.compile(r"(?:" + label("signed_date") + r")\s*[:：]?\s*"),
         **{f"term{i}": regex.compile(
-            r"(?:" + alternation(words) + r")(?:(?!" + NOT_A_TERM + r")[^。；;\n]){0,24}?(?<![\d.])(?P<n>\d{1,3}|[一二三四五六七八九十两]+)\s*"
+            r"(?:" + alternation(words) + r")(?:(?!" + NOT_A_TERM + r")[^。；;\n]){0," + str(TERM_WINDOW) + r"}?(?<![\d.])(?P<n>\d{1,3}|[一二三四五六七八九十两]+)\s*"
             r"(?P<u>个月|年)(?!\s*\d{1,2}\s*月)(?!度|底|初)") for i, words in enumerate(vocab["labels"]["term"])},
         "total": regex.compile(r"(?:" + label("total") + r")"),
         "excl_tax": regex.compile(r"(?:" + label("excl_tax") + r")\s*[:：为]?"),

@@ -16,7 +16,7 @@ from typing import Optional
 
 import regex
 
-from extractors.common import as_written, doc_lines, sentences
+from extractors.common import as_written, prose_lines, sentences
 from extractors.lexicon import alternation, load
 from extractors.values.numbers import parse_small_int, to_decimal
 from pipeline.document import ContractDoc, Span
@@ -44,8 +44,8 @@ def vocab() -> dict:
 
 def extract(doc: ContractDoc) -> ContractDoc:
     found: list[tuple[Penalty, list[Span]]] = []
-    for sentence in sentences(doc, doc_lines(doc, ("clause", "annex", "preamble"))):
-        if "\t" in sentence.text or not vocab()["keyword"].search(sentence.text):
+    for sentence in sentences(doc, prose_lines(doc, ("clause", "annex", "preamble"))):
+        if not vocab()["keyword"].search(sentence.text):
             continue
         found.extend(read_sentence(sentence))
     found.extend(read_tables(doc))

@@ -10,12 +10,12 @@ from decimal import Decimal
 
 import regex
 
-from extractors.common import Statement, doc_lines, sentences
+from extractors.common import Statement, prose_lines, sentences
 from extractors.values.units import read_unit, service_unit_rule
 from pipeline.document import ContractDoc
 
 QUANTITY = regex.compile(
-    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>核|vCPU|个IP|IP|GB|TB|PB|Gb|Mb|Mbps|G|T|M|兆|台|套|路|个站点|站点|账号|个)(?![A-Za-z\d])")
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>核|vCPU|个IP|IP|GB|TB|PB|Gb|Mb|Mbps|G|T|M|兆|台|套|路|个站点|站点|账号|个)(?![A-Za-z\d]|月|工作日|小时|自然日|季度)")
 PIECE = regex.compile(r"[、，,；;：:]")
 MIN_WORDS = 2
 
@@ -26,9 +26,9 @@ def extract(doc: ContractDoc) -> ContractDoc:
     if not any(item.quantity is not None for item in items):
         doc.facts["restated_quantities"] = found
         return doc
-    for sentence in sentences(doc, doc_lines(doc, ("preamble", "clause"))):
+    for sentence in sentences(doc, prose_lines(doc, ("preamble", "clause"))):
         text = sentence.text
-        if "\t" in text or "%" in text:
+        if "%" in text:
             continue
         for match in QUANTITY.finditer(text):
             start = max([m.end() for m in PIECE.finditer(text, 0, match.start())], default=0)
