@@ -22,6 +22,7 @@ MIN_SPACE_CELLS = 3
 MAX_GAP_LINES = 8
 MAX_LOOSE_LINE_CHARS = 40
 MAX_TRAILING_SUM_LINES = 8
+MAX_CONTINUATION_GAP = 30
 
 PIPE_RULE = regex.compile(r"^[\s|:+\-=]+$")
 SPACE_SPLIT = regex.compile(r"(?: {2,}|\u3000+)")
@@ -80,8 +81,32 @@ class Table:
 
 def find_tables(doc: ContractDoc) -> ContractDoc:
     doc.rows = [split_cells(line) for line in doc.lines]
-    doc.tables = [table for block in table_blocks(doc.lines, doc.rows) for table in split_at_headers(block)]
+    tables = [table for block in table_blocks(doc.lines, doc.rows) for table in split_at_headers(block)]
+    doc.tables = inherit_headers(tables)
     return doc
+
+
+def inherit_headers(tables: list[Table]) -> list[Table]:
+    """A headerless table right after a headed one, its rows as wide, continues it
+    (a price table cut by a page break or a note, its header not repeated)."""
+    merged: list[Table] = []
+    for table in tables:
+        previous = merged[-1] if merged else None
+        if (table.header is None and previous is not None and previous.header is not None
+                and table.rows and table.rows[0].line.number - _last_line(previous) <= MAX_CONTINUATION_GAP
+                and _widest(table) >= len(previous.columns) - 1):
+            previous.rows.extend(table.rows)
+            continue
+        merged.append(table)
+    return merged
+
+
+def _last_line(table: Table) -> int:
+    return table.rows[-1].line.number if table.rows else table.header.line.number
+
+
+def _widest(table: Table) -> int:
+    return max(len(row.cells) for row in table.rows)
 
 
 def split_cells(line: Line) -> Optional[Row]:
@@ -132,11 +157,14 @@ def _space_pieces(text: str) -> list[tuple[int, str]]:
 
 
 def loose_row(line: Line) -> Row:
-    """A one-cell row for a short line inside a table (a sum label, a wrapped figure)."""
-    text = line.text
-    stripped = text.strip()
-    offset = text.index(stripped)
-    return Row(line, [Cell(line.span.sub(offset, offset + len(stripped)), 0)], 1)
+    """A row for a short line inside a table (a sum label and its figure, a wrapped cell)."""
+    cells = []
+    for column, (start, piece) in enumerate(_space_pieces(line.text)):
+        stripped = piece.strip()
+        if stripped:
+            offset = start + piece.index(stripped)
+            cells.append(Cell(line.span.sub(offset, offset + len(stripped)), column))
+    return Row(line, cells, len(cells))
 
 
 def table_blocks(lines: list[Line], rows: list[Optional[Row]]) -> list[list[Row]]:
@@ -152,8 +180,8 @@ def table_blocks(lines: list[Line], rows: list[Optional[Row]]) -> list[list[Row]
             current.append(row)
             pending, gap = [], 0
             continue
-        text = line.text.strip()
-        if not current or not text or line.furniture:
+        text = " ".join(line.text.split())
+        if not current or not text or line.furniture or PIPE_RULE.match(text):
             continue
         gap += 1
         if gap > MAX_GAP_LINES or len(text) > MAX_LOOSE_LINE_CHARS or HEADING.match(text):
