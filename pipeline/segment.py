@@ -15,6 +15,8 @@ import regex
 from pipeline.document import ContractDoc, Line, Span
 
 CLAUSE_HEADING = regex.compile(r"^\s*第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章]\s*(?P<title>.{0,40})$")
+NUMBERED_HEADING = regex.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*(?P<title>[^\d\s，,。；;:：]{2,20})\s*$")
+MIN_ARTICLE_HEADINGS = 3
 ANNEX_HEADING = regex.compile(r"^\s*附件\s*[\d一二三四五六七八九十]*\s*[:：、.]?\s*(?P<title>.{0,60})$")
 SIGNATURE_START = regex.compile(r"以下无正文|以下为签署页|签署页|签字页")
 MAX_ANNEX_HEADING_CHARS = 70
@@ -38,7 +40,9 @@ class Section:
 
 
 def segment(doc: ContractDoc) -> ContractDoc:
+    from pipeline.tables import split_cells
     doc.lines = split_lines(doc)
+    doc.rows = [split_cells(line) for line in doc.lines]
     doc.sections = find_sections(doc)
     return doc
 
@@ -60,15 +64,33 @@ def split_lines(doc: ContractDoc) -> list[Line]:
     return lines
 
 
+def clause_pattern(doc: ContractDoc) -> regex.Pattern:
+    """第X条 headings when the contract numbers its articles so, else 一、 headings."""
+    articles = sum(1 for line in doc.lines if CLAUSE_HEADING.match(line.text))
+    return CLAUSE_HEADING if articles >= MIN_ARTICLE_HEADINGS else NUMBERED_HEADING
+
+
+def next_to_table(doc: ContractDoc, number: int) -> bool:
+    """A line whose neighbouring non-empty lines are table rows: a table's section row."""
+    for step in (-1, 1):
+        i = number + step
+        while 0 <= i < len(doc.lines) and not doc.lines[i].text.strip():
+            i += step
+        if 0 <= i < len(doc.lines) and doc.rows and doc.rows[i] is not None:
+            return True
+    return False
+
+
 def find_sections(doc: ContractDoc) -> list[Section]:
     starts: list[tuple[int, str, str]] = []
     seen_clause = False
+    pattern = clause_pattern(doc)
     for line in doc.lines:
         text = line.text.strip()
         if not text or line.furniture:
             continue
-        heading = CLAUSE_HEADING.match(text)
-        if heading and "\t" not in text:
+        heading = pattern.match(text)
+        if heading and "\t" not in text and not (pattern is NUMBERED_HEADING and next_to_table(doc, line.number)):
             starts.append((line.number, "clause", heading.group("title").strip()))
             seen_clause = True
             continue

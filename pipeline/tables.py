@@ -80,7 +80,8 @@ class Table:
 
 
 def find_tables(doc: ContractDoc) -> ContractDoc:
-    doc.rows = [split_cells(line) for line in doc.lines]
+    if len(doc.rows) != len(doc.lines):
+        doc.rows = [split_cells(line) for line in doc.lines]
     tables = [table for block in table_blocks(doc.lines, doc.rows) for table in split_at_headers(block)]
     doc.tables = inherit_headers(tables)
     return doc
