@@ -22,9 +22,12 @@ from extractors.values.numbers import parse_small_int, to_decimal
 from pipeline.document import ContractDoc, Span
 from schemas import Penalty
 
-PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%")
+PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%|(?P<scale>百|千|万)分之\s*(?P<cn>[\d.]+|[零一二三四五六七八九十两点]+)")
+SCALES = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000)}
+NEAR_BASE_CHARS = 16
 FIXED = regex.compile(r"违约金\s*(?:为|计)?\s*(?:人民币)?\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?元"
                       r"|(?P<m>\d+(?:\.\d+)?)\s*(?P<wan2>万)?元\s*(?:的)?违约金")
+FIXED_CELL = regex.compile(r"[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元?(?:/(?:日|天|次))?")
 MONTHS = regex.compile(r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*个月[^。；,，]{0,8}?(?:服务费|费用)[^。；,，]{0,4}?违约金")
 MAX_TRIGGER_CHARS = 120
 
@@ -62,10 +65,28 @@ def extract(doc: ContractDoc) -> ContractDoc:
 
 
 def base_of(text: str) -> Optional[str]:
+    """The base named last before a rate; a specific base beats the contract total
+    when both stand right before it ("未履行部分合同金额的 30%")."""
     matches = list(vocab()["base"].finditer(text))
     if not matches:
         return None
-    return vocab()["bases"][matches[-1].group()]
+    bases = [vocab()["bases"][m.group()] for m in matches]
+    near = [b for m, b in zip(matches, bases) if m.end() >= len(text) - NEAR_BASE_CHARS]
+    specific = [b for b in near if b != "contract_total"]
+    return specific[-1] if specific else bases[-1]
+
+
+def rate_of(match: regex.Match) -> Optional[Decimal]:
+    """A rate as a fraction: '0.05%' or '万分之五'."""
+    if match.group("n"):
+        value = to_decimal(match.group("n"))
+        return None if value is None else value / 100
+    digits = match.group("cn")
+    value = to_decimal(digits) if digits[0].isdigit() else None
+    if value is None:
+        small = parse_small_int(digits)
+        value = Decimal(small) if small else None
+    return None if value is None else value / SCALES[match.group("scale")]
 
 
 def read_sentence(sentence: Span) -> list[tuple[Penalty, list[Span]]]:
@@ -80,9 +101,9 @@ def read_sentence(sentence: Span) -> list[tuple[Penalty, list[Span]]]:
     trigger = _trigger(sentence)
     previous_end = 0
     for match in PERCENT.finditer(text):
-        if match.start("n") in caps:
+        if match.group("n") and match.start("n") in caps:
             continue
-        value = to_decimal(match.group("n"))
+        value = rate_of(match)
         if value is None:
             continue
         before = text[previous_end:match.start()]
@@ -94,7 +115,7 @@ def read_sentence(sentence: Span) -> list[tuple[Penalty, list[Span]]]:
                 continue
         base = base_of(before) or base_of(after) or "other"
         per_day = bool(vocab()["per_day"].search(before))
-        results.append((Penalty(trigger=trigger, rate=float(value / 100), base=base, per_day=per_day,
+        results.append((Penalty(trigger=trigger, rate=float(value), base=base, per_day=per_day,
                                 cap_rate=cap_rate), [sentence.sub(match.start(), match.end())]))
     for match in MONTHS.finditer(text):
         n = parse_small_int(match.group("n"))
@@ -108,7 +129,8 @@ def read_sentence(sentence: Span) -> list[tuple[Penalty, list[Span]]]:
             continue
         if match.group("wan") or match.group("wan2"):
             value *= 10000
-        results.append((Penalty(trigger=trigger, fixed_amount=float(value), base=None),
+        per_day = bool(vocab()["per_day"].search(text[:match.start()]))
+        results.append((Penalty(trigger=trigger, fixed_amount=float(value), base=None, per_day=per_day),
                         [sentence.sub(match.start(), match.end())]))
     return results
 
@@ -131,16 +153,25 @@ def read_tables(doc: ContractDoc) -> list[tuple[Penalty, list[Span]]]:
         header_text = rows[header_index].text
         base = base_of(header_text) or "other"
         per_day = bool(vocab()["per_day"].search(header_text))
+        fixed_column = bool(regex.search(r"违约金\s*[(（]\s*(?:万)?元", header_text))
         for row in rows[header_index + 1:]:
             last = row.cells[-1]
-            match = PERCENT.fullmatch(last.text.strip())
-            if not match:
-                continue
-            value = to_decimal(match.group("n"))
-            if value is None:
-                continue
             texts = [c for c in row.cells[:-1] if not regex.fullmatch(r"\d+", c.text)]
             trigger = as_written([c.span for c in texts]) if texts else None
-            results.append((Penalty(trigger=trigger, rate=float(value / Decimal(100)), base=base,
-                                    per_day=per_day), [last.span]))
+            row_per_day = per_day or bool(vocab()["per_day"].search(row.text))
+            match = PERCENT.fullmatch(last.text.strip())
+            if match:
+                value = rate_of(match)
+                if value is not None:
+                    results.append((Penalty(trigger=trigger, rate=float(value), base=base,
+                                            per_day=row_per_day), [last.span]))
+                continue
+            amount = FIXED_CELL.fullmatch(last.text.strip()) if fixed_column else None
+            if amount:
+                value = to_decimal(amount.group("n"))
+                if value is not None:
+                    if amount.group("wan") or "万元" in header_text:
+                        value *= 10000
+                    results.append((Penalty(trigger=trigger, fixed_amount=float(value), base=None,
+                                            per_day=row_per_day), [last.span]))
     return results
