@@ -28,7 +28,8 @@ MAX_TITLE_CHARS = 60
 MAX_PROJECT_CONTINUATION_CHARS = 24
 TOTAL_WINDOW = 80
 TERM_WINDOW = 40
-TOTAL_GAP = regex.compile(r"[\s()（）:：为是约共计合人民币含税小写大写¥￥、,，的即" + "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正" + r"]*")
+TOTAL_GAP = regex.compile(r"(?:[\s()（）:：为是约共计合人民币含税小写大写¥￥、,，的即" + "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正"
+                          + r"]|[(（][^()（）\d]{1,12}[)）])*")
 NOT_A_TERM = r"提前|内|前|后|满|延续|超过|不少于|至少|以上|以内"
 
 

@@ -23,7 +23,7 @@ from pipeline.document import ContractDoc, Line, Span
 from pipeline.tables import split_cells
 from schemas import Party
 
-KEY_VALUE = regex.compile(r"(?P<k>[^\s:：,，;；。、]{1,24}?)\s*[:：]\s*")
+KEY_VALUE = regex.compile(r"(?P<k>(?:[^\s:：,，;；。、]|(?<=\p{Han}) (?=\p{Han})){1,24}?)\s*[:：]\s*")
 BRACKETS = regex.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 PHONE = regex.compile(r"(?<!\d)(?:\+?86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}(?:-\d{1,5})?|[2-9]\d{6,7})(?!\d)")
 ACCOUNT = regex.compile(r"\d[\d\s-]{7,34}\d")
@@ -64,6 +64,7 @@ def vocab() -> dict:
         "suffixes": tuple(table["suffixes"]),
         "context_words": tuple(table["context_words"]),
         "seal": tuple(table["seal_words"]),
+        "other_labels": frozenset(w.replace(" ", "") for w in table["other_labels"]),
     }
 
 
@@ -124,7 +125,7 @@ class PartyReader:
             if role is not None and key is None:
                 self.role = role
                 found = True
-                if adjacent and self.classify_key(nxt.text) == (None, None):
+                if adjacent and self.is_value(nxt.text):
                     self.offer(role, "name", nxt.span)
                     i += 1
             elif key is not None:
@@ -132,7 +133,7 @@ class PartyReader:
                 target = role or self.role
                 if role is not None and key == "name":
                     self.role = role
-                if adjacent and self.classify_key(nxt.text) == (None, None) and target:
+                if adjacent and self.is_value(nxt.text) and target:
                     self.offer(target, key, nxt.span)
                     i += 1
             i += 1
@@ -147,6 +148,7 @@ class PartyReader:
         if not keys:
             return False
         found = False
+        line_role: Optional[str] = None
         for n, match in enumerate(keys):
             end = keys[n + 1].start() if n + 1 < len(keys) else len(text)
             value_span = _trim(line.span.sub(match.end(), end))
@@ -167,10 +169,12 @@ class PartyReader:
                 continue
             if key is None:
                 continue
-            target = role or self.role
+            if role is not None:
+                line_role = role
+            target = role or line_role or self.role
             if target is None:
                 continue
-            if in_clause and role is None and not self.is_clause_context():
+            if in_clause and role is None and line_role is None and not self.is_clause_context():
                 continue
             found = True
             if value_span is not None:
@@ -191,6 +195,13 @@ class PartyReader:
         if key is None and rest:
             return None, None
         return role, key
+
+    def is_value(self, text: str) -> bool:
+        """A cell that can be a value: not a label of any kind."""
+        if self.classify_key(text) != (None, None):
+            return False
+        compact = BRACKETS.sub("", text.replace(" ", "")).rstrip(":：")
+        return compact not in vocab()["other_labels"]
 
     def offer(self, role: str, key: str, span: Span) -> None:
         value = clean_value(key, span)
