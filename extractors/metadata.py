@@ -30,6 +30,7 @@ TOTAL_WINDOW = 80
 TERM_WINDOW = 40
 TOTAL_GAP = regex.compile(r"(?:[\s()（）:：为是约共计合人民币含税小写大写¥￥、,，的即" + "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正"
                           + r"]|[(（][^()（）\d]{1,12}[)）])*")
+BARE_DATE_LABEL = regex.compile(r"^\s*(?:签署|签订|签字)?日期\s*[:：]?\s*")
 NOT_A_TERM = r"提前|内|前|后|满|延续|超过|不少于|至少|以上|以内"
 
 
@@ -153,7 +154,7 @@ def signed_date(doc: ContractDoc) -> Optional[tuple[date, Span]]:
     """A full date on a 签订日期-style line, else a date standing alone after the clauses."""
     label = patterns()["signed_label"]
     for line in doc.lines:
-        match = label.search(line.text)
+        match = label.search(line.text) or BARE_DATE_LABEL.match(line.text)
         if match:
             found = DATE.search(line.text, match.end())
             if found and found.start() - match.end() <= 4:

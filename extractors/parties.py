@@ -20,7 +20,7 @@ import regex
 from extractors.common import as_written
 from extractors.lexicon import alternation, load
 from pipeline.document import ContractDoc, Line, Span
-from pipeline.tables import split_cells
+from pipeline.tables import loose_row, split_cells
 from schemas import Party
 
 KEY_VALUE = regex.compile(r"(?P<k>(?:[^\s:：,，;；。、]|(?<=\p{Han}) (?=\p{Han})){1,24}?)\s*[:：]\s*")
@@ -107,6 +107,10 @@ class PartyReader:
 
     def read_line(self, line: Line, in_clause: bool) -> None:
         row = self.doc.rows[line.number] if self.doc.rows else split_cells(line)
+        if row is None and "  " in line.text.strip():
+            pair = loose_row(line)
+            if len(pair.cells) == 2 and self.classify_key(pair.cells[0].text) != (None, None):
+                row = pair
         found = self.read_cells(row) if row is not None else self.read_prose(line, in_clause)
         self.idle = 0 if found else self.idle + 1
         if self.idle > MAX_CONTEXT_IDLE_LINES:
