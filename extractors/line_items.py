@@ -41,7 +41,7 @@ SECTION_LABEL = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]\s*
 ORDINAL_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]|[(（][一二三四五六七八九十]+[)）])")
 MAX_SEQ = 999
 MAX_PERIOD_MONTHS = 120
-LABEL_NOISE = regex.compile(r"[(（][^)）]*[)）]|\s|[:：]")
+LABEL_NOISE = regex.compile(r"[(（][^)）]*(?:[)）]|$)|\s|[:：]")
 SEQ_OR_CODE = regex.compile(r"^\d{1,6}(?:\.\d{1,2})?$")
 
 
@@ -470,8 +470,7 @@ def normalize(reading, service: str, unit_price: Optional[Decimal], quantity: Op
     else:
         rule = service_unit_rule(service)
         if rule is not None:
-            base = rule.base
-            count = Decimal(1000) if rule.per_tb else Decimal(1)
+            base, count = rule.base, rule.factor
     quantity_base = quantity * count if quantity is not None else None
     price_month = None
     if unit_price is not None and basis in ("month", "year") and count:

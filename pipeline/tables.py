@@ -135,9 +135,13 @@ def split_cells(line: Line) -> Optional[Row]:
         if stripped:
             offset = start + piece.index(stripped)
             cells.append(Cell(line.span.sub(offset, offset + len(stripped)), column))
-    if len(cells) < MIN_CELLS:
+    if len(cells) < (1 if separator_is_pipe(text) else MIN_CELLS):
         return None
     return Row(line, cells, len(pieces))
+
+
+def separator_is_pipe(text: str) -> bool:
+    return "\t" not in text and text.count("|") >= 2
 
 
 def _pieces(text: str, separator: str) -> list[tuple[int, str]]:

@@ -92,7 +92,7 @@ def read_unit(written: str, context: str = "", tb_is_1024: bool = False) -> Opti
 @dataclass(frozen=True)
 class ServiceUnit:
     base: str
-    per_tb: bool
+    factor: Decimal
 
 
 def service_unit(service: str) -> Optional[str]:
@@ -105,7 +105,7 @@ def service_unit_rule(service: str) -> Optional[ServiceUnit]:
     compact = service.replace(" ", "")
     for rule in load("units")["service_units"]:
         if any(word.replace(" ", "") in compact for word in rule["words"]):
-            return ServiceUnit(rule["unit"], bool(rule.get("per_tb")))
+            return ServiceUnit(rule["unit"], Decimal(rule.get("factor", 1)))
     return None
 
 
