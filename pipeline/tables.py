@@ -200,12 +200,14 @@ def table_blocks(lines: list[Line], rows: list[Optional[Row]]) -> list[list[Row]
 
 
 def _trailing_sums(pending: list[Row]) -> list[Row]:
-    """Keep loose lines after a table only while they are sum labels or figures."""
+    """Keep loose lines after a table only while they are sum labels, figures or
+    indented (a wrapped cell of the last row)."""
     kept = []
     keywords = load("tables")["sums"]["keywords"]
     for row in pending[:MAX_TRAILING_SUM_LINES]:
         text = row.text.replace(" ", "")
-        if any(k in text for k in keywords) or regex.fullmatch(r"[¥￥]?\d+(?:\.\d+)?元?", text):
+        indented = row.line.text[:2].isspace()
+        if any(k in text for k in keywords) or regex.fullmatch(r"[¥￥]?\d+(?:\.\d+)?元?", text) or indented:
             kept.append(row)
         else:
             break

@@ -49,7 +49,7 @@ def _unit_pattern() -> regex.Pattern:
     for measure in table["measures"].values():
         names.extend(measure["names"])
     return regex.compile(
-        r"^(?P<n>\d+(?:\.\d+)?)?\s*(?P<unit>" + alternation(names) + r")(?P<rest>\s*(?:\(.{0,12}\)|带宽|互联网|内网|/[^\d]{0,6})?)\s*$")
+        r"^(?P<n>\d+(?:\.\d+)?)?\s*个?\s*(?P<unit>" + alternation(names) + r")(?P<rest>\s*(?:\(.{0,12}\)|带宽|互联网|内网|/[^\d]{0,6})?)\s*$")
 
 
 def measure_for(name: str, context: str) -> Optional[str]:
