@@ -17,7 +17,8 @@ from pipeline.document import ContractDoc
 QUANTITY = regex.compile(
     r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>核|vCPU|个IP|IP|GB|TB|PB|Gb|Mb|Mbps|G|T|M|兆|台|套|路|个站点|站点|账号|个)(?![A-Za-z\d]|月|工作日|小时|自然日|季度)")
 PIECE = regex.compile(r"[、，,；;：:]")
-MIN_WORDS = 2
+MIN_SIMILARITY = 0.6
+MIN_MARGIN = 0.15
 
 
 def extract(doc: ContractDoc) -> ContractDoc:
@@ -45,34 +46,38 @@ def extract(doc: ContractDoc) -> ContractDoc:
 
 
 def matching_item(doc: ContractDoc, context: str, unit: str):
-    """The one price row the context names, if exactly one fits."""
+    """The one price row the context names, if exactly one fits clearly."""
     rule = service_unit_rule(context + unit)
     if rule is None:
         return None
+    words = _bigrams(_service_words(context))
     candidates = []
-    compact = context.replace(" ", "")
     for i, item in enumerate(doc.record.line_items):
         if item.normalized.unit != rule.base or item.normalized.quantity is None or not item.service:
             continue
-        service = item.service.replace(" ", "")
-        shared = _shared_words(compact, service)
-        if shared >= MIN_WORDS:
-            candidates.append((shared, i))
+        candidates.append((_containment(words, _bigrams(item.service)), i))
     if not candidates:
         return None
     candidates.sort(reverse=True)
-    if len(candidates) > 1 and candidates[0][0] == candidates[1][0]:
+    best = candidates[0]
+    if best[0] < MIN_SIMILARITY:
         return None
-    return candidates[0][1]
+    if len(candidates) > 1 and best[0] - candidates[1][0] < MIN_MARGIN:
+        return None
+    return best[1]
 
 
-def _shared_words(context: str, service: str) -> int:
-    """Length of the longest run of characters the two texts share."""
-    best = 0
-    for i in range(len(context)):
-        for j in range(i + best + 1, len(context) + 1):
-            if context[i:j] in service:
-                best = j - i
-            else:
-                break
-    return best
+def _service_words(context: str) -> str:
+    """The words naming the service: what follows the last verb, without 共/合计."""
+    named = regex.split(r"提供|包括|配置|采购|租用|使用", context)[-1]
+    return regex.sub(r"共计|合计|共|总计|约", "", named)
+
+
+def _bigrams(text: str) -> set[str]:
+    compact = regex.sub(r"[\s\-—_()（）]", "", text)
+    return {compact[i:i + 2] for i in range(len(compact) - 1)}
+
+
+def _containment(words: set[str], service: set[str]) -> float:
+    """Share of the context's character pairs that the service name holds."""
+    return len(words & service) / len(words) if words else 0.0
