@@ -17,7 +17,7 @@ from pipeline.document import ContractDoc
 QUANTITY = regex.compile(
     r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>核|vCPU|个IP|IP|GB|TB|PB|Gb|Mb|Mbps|G|T|M|兆|台|套|路|个站点|站点|账号|个)(?![A-Za-z\d]|月|工作日|小时|自然日|季度)")
 PIECE = regex.compile(r"[、，,；;：:]")
-MIN_SIMILARITY = 0.6
+MIN_SIMILARITY = 0.8
 MIN_MARGIN = 0.15
 
 
@@ -46,16 +46,19 @@ def extract(doc: ContractDoc) -> ContractDoc:
 
 
 def matching_item(doc: ContractDoc, context: str, unit: str):
-    """The one price row the context names, if exactly one fits clearly."""
+    """The one price row the context names: the only row in that base unit, or
+    the one whose name clearly holds the restating words."""
     rule = service_unit_rule(context + unit)
     if rule is None:
         return None
-    words = _bigrams(_service_words(context))
+    named = _compact(_service_words(context))
     candidates = []
     for i, item in enumerate(doc.record.line_items):
         if item.normalized.unit != rule.base or item.normalized.quantity is None or not item.service:
             continue
-        candidates.append((_containment(words, _bigrams(item.service)), i))
+        candidates.append((_similarity(named, _compact(item.service)), i))
+    if len(candidates) == 1:
+        return candidates[0][1]
     if not candidates:
         return None
     candidates.sort(reverse=True)
@@ -73,11 +76,16 @@ def _service_words(context: str) -> str:
     return regex.sub(r"共计|合计|共|总计|约", "", named)
 
 
-def _bigrams(text: str) -> set[str]:
-    compact = regex.sub(r"[\s\-—_()（）]", "", text)
-    return {compact[i:i + 2] for i in range(len(compact) - 1)}
+def _compact(text: str) -> str:
+    return regex.sub(r"[\s\-—_()（）]", "", text)
 
 
-def _containment(words: set[str], service: set[str]) -> float:
-    """Share of the context's character pairs that the service name holds."""
-    return len(words & service) / len(words) if words else 0.0
+def _similarity(named: str, service: str) -> float:
+    """How much of the restating words the service name holds: the mean of the
+    shares of their characters and of their character pairs."""
+    if not named:
+        return 0.0
+    chars = sum(1 for ch in named if ch in service) / len(named)
+    pairs = {named[i:i + 2] for i in range(len(named) - 1)}
+    pair_share = sum(1 for p in pairs if p in service) / len(pairs) if pairs else chars
+    return (chars + pair_share) / 2
