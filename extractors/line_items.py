@@ -39,7 +39,7 @@ SERVICE_UNIT_DEF = regex.compile(r"(?P<unit>1\s*[套台个路张])\s*为\s*1\s*�
 TB_1024 = regex.compile(r"1\s*TB?\s*[=＝]\s*1024\s*G")
 SECTION_LABEL = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]\s*|[(（][一二三四五六七八九十]+[)）]\s*)?[^\d\s]{2,16}$")
 ORDINAL_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]|[(（][一二三四五六七八九十]+[)）])")
-MAX_SEQ = 999
+MAX_FRAGMENT_CHARS = 4
 MAX_PERIOD_MONTHS = 120
 LABEL_NOISE = regex.compile(r"[(（][^)）]*(?:[)）]|$)|\s|[:：]")
 SEQ_OR_CODE = regex.compile(r"^\d{1,6}(?:\.\d{1,2})?$")
@@ -161,6 +161,8 @@ def read_price_table(table: Table) -> PriceTable:
                 parsed.sums.append((len(parsed.rows), pending_sum))
                 pending_sum = None
                 continue
+            if is_label_fragment(row):
+                continue
             pending_sum = None
         label = sum_label(row.cells[0].text)
         if label is not None:
@@ -188,6 +190,12 @@ def read_price_table(table: Table) -> PriceTable:
         if parsed.rows:
             continue_row(parsed.rows[-1], row)
     return parsed
+
+
+def is_label_fragment(row: Row) -> bool:
+    """The wrapped end of a sum label ("）", "(元)") between the label and its figure."""
+    return len(row.cells) == 1 and len(row.cells[0].text) <= MAX_FRAGMENT_CHARS and not any(
+        ch.isdigit() for ch in row.cells[0].text)
 
 
 def lone_number(row: Row) -> Optional[tuple[Decimal, Span]]:

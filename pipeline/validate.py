@@ -14,7 +14,7 @@ from pipeline.errors import NotAContract
 CONTRACT_WORDS = regex.compile(r"合同|协议|甲方|乙方|委托人|受托人|采购人|供应商|违约|服务费|价款")
 MIN_CONTRACT_WORDS = 3
 SIGNATURE_WORDS = regex.compile(r"盖章|签字|签章|签署|公章|授权代表|法定代表人")
-TAIL_SHARE = 0.3
+TAIL_SHARE = 0.5
 
 
 def validate(doc: ContractDoc) -> ContractDoc:
