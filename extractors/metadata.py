@@ -14,7 +14,7 @@ from typing import Optional
 
 import regex
 
-from extractors.common import Statement, as_written, doc_lines, sentences
+from extractors.common import Statement, as_written, prose_lines, sentences
 from extractors.lexicon import alternation, load
 from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.dates import DATE, months_between, parse_date
@@ -180,7 +180,7 @@ def signed_date(doc: ContractDoc) -> Optional[tuple[date, Span]]:
 
 def service_period(doc: ContractDoc) -> Optional[tuple[tuple[date, Span], tuple[date, Span]]]:
     pattern = patterns()["period"]
-    for line in doc_lines(doc, ("preamble", "clause", "annex")):
+    for line in prose_lines(doc, ("preamble", "clause", "annex")):
         match = pattern.search(line.text)
         if not match:
             continue
@@ -194,7 +194,7 @@ def service_period(doc: ContractDoc) -> Optional[tuple[tuple[date, Span], tuple[
 
 def term_months(doc: ContractDoc) -> Optional[tuple[int, Span]]:
     """The stated term; stronger labels (服务期限, 为期) win over weaker ones (提供)."""
-    lines = doc_lines(doc, ("preamble", "clause"))
+    lines = prose_lines(doc, ("preamble", "clause"))
     for i in range(len(load("metadata")["labels"]["term"])):
         pattern = patterns()[f"term{i}"]
         for line in lines:
@@ -210,7 +210,7 @@ def total_statements(doc: ContractDoc) -> list[tuple[Statement, Optional[Stateme
     """Each (figure, 大写) statement of the contract total in the body, in order."""
     label = patterns()["total"]
     found: list[tuple[Statement, Optional[Statement]]] = []
-    for sentence in sentences(doc, doc_lines(doc, ("preamble", "clause"))):
+    for sentence in sentences(doc, prose_lines(doc, ("preamble", "clause"))):
         text = sentence.text
         for match in label.finditer(text):
             window_end = min(len(text), match.end() + TOTAL_WINDOW)
@@ -238,7 +238,7 @@ def total_statements(doc: ContractDoc) -> list[tuple[Statement, Optional[Stateme
 
 def amount_excl_tax(doc: ContractDoc) -> Optional[Statement]:
     pattern = patterns()["excl_tax"]
-    for sentence in sentences(doc, doc_lines(doc, ("preamble", "clause", "annex"))):
+    for sentence in sentences(doc, prose_lines(doc, ("preamble", "clause", "annex"))):
         match = pattern.search(sentence.text)
         if not match:
             continue
@@ -254,7 +254,7 @@ def amount_excl_tax(doc: ContractDoc) -> Optional[Statement]:
 
 def tax_rate(doc: ContractDoc) -> Optional[tuple[Decimal, Span]]:
     pattern = patterns()["tax_rate"]
-    for line in doc_lines(doc, ("preamble", "clause", "annex")):
+    for line in prose_lines(doc, ("preamble", "clause", "annex")):
         match = pattern.search(line.text)
         if match:
             value = to_decimal(match.group("n"))

@@ -21,6 +21,7 @@ from schemas import Payment
 
 PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%")
 FIGURE = regex.compile(r"(?:人民币|RMB)?\s*[:：]?\s*[¥￥]\s*(?P<n>\d+(?:\.\d+)?)|(?P<m>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元")
+LEADING_LABEL = regex.compile(r"^\s*(?:[-•]\s*)?[^:：,，。]{1,8}[:：]\s*")
 TAX_CONTEXT = regex.compile(r"税率|税额|增值税")
 
 
@@ -73,7 +74,8 @@ def extract(doc: ContractDoc) -> ContractDoc:
 
 def read_installment(sentence: Span) -> Optional[dict]:
     text = sentence.text
-    verb = words()["verb"].search(text)
+    label = LEADING_LABEL.match(text)
+    verb = words()["verb"].search(text, label.end() if label else 0)
     if not verb or words()["exclude"].search(text) or TAX_CONTEXT.search(text):
         return None
     found: dict = {}
@@ -97,9 +99,9 @@ def read_installment(sentence: Span) -> Optional[dict]:
     condition = text[:verb.start()].rstrip(" ,，、")
     condition = regex.sub(r"^\s*(?:[\d一二三四五六七八九十]+[、.．)]|[(（][\d一二三四五六七八九十]+[)）])?\s*", "", condition)
     condition = regex.sub(r"[,，]?\s*(?:甲方|乙方)?\s*(?:应|应当|将|须|需)?\s*(?:向\S{1,4})?\s*$", "", condition)
-    label = regex.match(r"^\s*[^:：,，]{1,8}[:：]\s*", condition)
     if label:
-        condition = condition[label.end():]
+        condition = condition[max(0, label.end() - (len(text) - len(text.lstrip()))):] if condition.startswith(
+            text[:label.end()].strip()) else condition
     if condition:
         start = text.index(condition)
         found["condition"] = sentence.sub(start, start + len(condition))

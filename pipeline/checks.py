@@ -141,7 +141,9 @@ def check_payments(doc: ContractDoc) -> None:
             add(doc, "payment_percent", f"payments[{k}].amount", expected.quantize(CENT), amount,
                 evidence=[f"payments[{k}].percent", f"payments[{k}].amount", "contract.total_amount"])
     amounts = [dec(p.amount) for p in payments]
-    if len(amounts) < 2 or any(a is None for a in amounts):
+    if not amounts or any(a is None for a in amounts):
+        return
+    if len(amounts) == 1 and payments[0].percent is not None:
         return
     percents = [dec(p.percent) for p in payments if p.percent is not None]
     if percents and abs(sum(percents, Decimal(0)) - 1) > RATE_TOLERANCE:
