@@ -16,7 +16,7 @@ from pipeline.document import ContractDoc, Line, Span
 
 CLAUSE_HEADING = regex.compile(r"^\s*第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章]\s*(?P<title>.{0,40})$")
 NUMBERED_HEADING = regex.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*(?P<title>[^\d\s，,。；;:：]{2,20})\s*$")
-MIN_ARTICLE_HEADINGS = 3
+MIN_ARTICLE_HEADINGS = 2
 ANNEX_HEADING = regex.compile(r"^\s*附件\s*[\d一二三四五六七八九十]*\s*[:：、.]?\s*(?P<title>.{0,60})$")
 SIGNATURE_START = regex.compile(r"以下无正文|以下为签署页|签署页|签字页")
 MAX_ANNEX_HEADING_CHARS = 70
