@@ -47,8 +47,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'corpus':<22}{'docs':>6}{'KB (med)':>10}{'median ms':>12}{'p95 ms':>10}{'docs/s':>12}")
     with tempfile.TemporaryDirectory() as tmp:
-        from pipeline.synth.generate import generate
-        generate(count=args.count, out=Path(tmp), seed=11, inject_errors=0.0)
+        from pipeline.synth.generate import write_batch
+        write_batch(Path(tmp), args.count, seed=11)
         files = sorted(p for p in Path(tmp).iterdir() if p.suffix == ".txt")
         report("generated", files, measure(files))
         big = [p for p in files if p.stat().st_size >= 20 * 1024]
