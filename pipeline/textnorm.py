@@ -20,6 +20,9 @@ FULLWIDTH.update({0x3000: 0x20, 0xFFE5: 0xA5, 0x00A0: 0x20, 0x2003: 0x20, 0x2002
 
 FURNITURE_MIN_REPEATS = 3
 FURNITURE_MIN_AT_BREAKS = 1
+FURNITURE_MIN_REPEATS_ANYWHERE = 4
+FURNITURE_MIN_CHARS_ANYWHERE = 4
+SUM_WORDS = regex.compile(r"小计|合计|总计|总价")
 FURNITURE_MAX_CHARS = 40
 FURNITURE_EDGE_LINES = 2
 
@@ -81,10 +84,9 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
 
 
 def find_furniture(text: str) -> list[tuple[int, int]]:
-    """Spans of lines repeated at page edges: running headers, footers, logos."""
+    """Spans of lines repeated at page edges (or often, where OCR lost the page
+    breaks): running headers, footers, logos."""
     pages = PAGE_BREAK.split(text)
-    if len(pages) < 2:
-        return []
     counts: Counter[str] = Counter()
     at_edges: Counter[str] = Counter()
     for page in pages:
@@ -94,7 +96,9 @@ def find_furniture(text: str) -> list[tuple[int, int]]:
         at_edges.update(edges)
     repeated = {
         line for line, n in counts.items()
-        if n >= FURNITURE_MIN_REPEATS and at_edges[line] >= FURNITURE_MIN_AT_BREAKS
+        if (n >= FURNITURE_MIN_REPEATS and at_edges[line] >= FURNITURE_MIN_AT_BREAKS and len(pages) > 1
+            or n >= FURNITURE_MIN_REPEATS_ANYWHERE and len(line) >= FURNITURE_MIN_CHARS_ANYWHERE
+            and not SUM_WORDS.search(line))
         and len(line) <= FURNITURE_MAX_CHARS and "\t" not in line
         and not line.startswith(("第", "附件")) and not line.endswith((":", "："))
     }
