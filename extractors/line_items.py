@@ -22,7 +22,7 @@ import regex
 
 from extractors.common import Statement, as_written
 from extractors.lexicon import load
-from extractors.values.numbers import as_float, parse_plain_number
+from extractors.values.numbers import as_float, parse_plain_number as plain_number
 from extractors.values.units import read_basis, read_unit, service_unit_rule
 from pipeline.document import ContractDoc, Span
 from pipeline.tables import Cell, Row, Table
@@ -41,6 +41,7 @@ SECTION_LABEL = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]\s*
 ORDINAL_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]|[(（][一二三四五六七八九十]+[)）])")
 MAX_FRAGMENT_CHARS = 4
 MAX_PERIOD_MONTHS = 120
+PRICE_WITH_BASIS = regex.compile(r"^\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*元?\s*/\s*[^\d\s]{1,8}$")
 LABEL_NOISE = regex.compile(r"[(（][^)）]*(?:[)）]|$)|\s|[:：]")
 SEQ_OR_CODE = regex.compile(r"^\d{1,6}(?:\.\d{1,2})?$")
 
@@ -117,6 +118,16 @@ def record_subtotals(doc: ContractDoc, subtotals: list[tuple[SumReading, int, in
 
 
 # -- reading a table --------------------------------------------------------
+
+def parse_plain_number(text: str) -> Optional[Decimal]:
+    """A cell's figure, also when a price basis follows it ("7000元/月")."""
+    value = plain_number(text)
+    if value is None:
+        match = PRICE_WITH_BASIS.match(text)
+        if match:
+            value = plain_number(match.group("n"))
+    return value
+
 
 @lru_cache(maxsize=16384)
 def cell_type(text: str) -> str:
@@ -390,6 +401,11 @@ def billing_unit_of(reading: RowReading, note: str, service: str) -> tuple[Optio
 
 def price_basis_of(reading: RowReading, note: str, hints: dict[str, str],
                    billing_unit: Optional[str]) -> str:
+    price_cell = reading.values.get("unit_price")
+    if price_cell is not None and "/" in price_cell.text:
+        found = read_basis(price_cell.text)
+        if found:
+            return found
     cell = reading.values.get("price_basis")
     if cell is not None:
         found = read_basis(cell.text) or read_basis("/" + cell.text.lstrip("每按"))

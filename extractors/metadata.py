@@ -30,6 +30,7 @@ TOTAL_WINDOW = 80
 TERM_WINDOW = 40
 TOTAL_GAP = regex.compile(r"(?:[\s()（）:：为是约共计合人民币含税小写大写¥￥、,，的即" + "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正"
                           + r"]|[(（][^()（）\d]{1,12}[)）])*")
+TITLE_TAIL = regex.compile(r"(?:服务|采购|租赁|租用)?(?:合同书?|协议书?)(?:[(（][^)）]{1,10}[)）])?")
 BARE_DATE_LABEL = regex.compile(r"^\s*(?:签署|签订|签字)?日期\s*[:：]?\s*")
 NOT_A_TERM = r"提前|内|前|后|满|延续|超过|不少于|至少|以上|以内"
 
@@ -109,10 +110,14 @@ def title(lines: list[Line]) -> Optional[list[Span]]:
     """The document heading: the first short line naming an agreement."""
     words = load("metadata")["title_words"]
     candidates = [ln for ln in lines[:60] if ln.text.strip() and "\t" not in ln.text]
-    for line in candidates[:8]:
+    for i, line in enumerate(candidates[:8]):
         text = line.text.strip()
         if len(text) <= MAX_TITLE_CHARS and any(w in text for w in words) and not regex.search(r"[:：]", text):
-            return [_stripped(line.span)]
+            spans = [_stripped(line.span)]
+            following = candidates[i + 1].text.strip() if i + 1 < len(candidates) else ""
+            if TITLE_TAIL.fullmatch(following):
+                spans.append(_stripped(candidates[i + 1].span))
+            return spans
     return [_stripped(candidates[0].span)] if candidates else None
 
 

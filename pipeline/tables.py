@@ -215,11 +215,15 @@ def _trailing_sums(pending: list[Row]) -> list[Row]:
 
 
 def split_at_headers(block: list[Row]) -> list[Table]:
+    """Tables of a block: each header starts one, but a header repeated on the
+    next page (same roles) continues the table it repeats."""
     tables: list[Table] = []
     current = Table()
     for row in block:
         columns = header_columns(row)
         if columns is not None:
+            if current.header is not None and [c.role for c in columns] == current.roles:
+                continue
             if current.rows or current.header:
                 tables.append(current)
             current = Table(header=row, columns=columns)

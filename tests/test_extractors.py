@@ -88,3 +88,27 @@ def test_truncated_contract_is_extracted_with_a_warning():
     doc = extract_text(cut, "cut.txt")
     assert doc.record.line_items
     assert any("truncated" in w for w in doc.warnings)
+
+
+def test_title_on_two_lines_and_price_with_basis():
+    text = MINI_CONTRACT.replace("云服务采购合同", "云服务采购\n合同书").replace(
+        "1\t云主机 vCPU\t10\t", "1\t云主机 vCPU\t10元/年\t").replace("12个月\t12000", "1年\t1000")
+    doc = extract_text(text, "variant.txt")
+    assert doc.record.contract.title == "云服务采购 合同书"
+    item = doc.record.line_items[0]
+    assert (item.unit_price, item.price_basis, item.periods) == (10, "year", 1)
+    assert item.normalized.unit_price_month == round(10 / 12, 6)
+
+
+def test_header_repeated_on_next_page_continues_the_table():
+    header = "序号\t服务项\t单价(元)\t数量\t周期\t合价(元)\n"
+    text = MINI_CONTRACT.replace("2\t云主机 内存", "\n\n\n\n" + header + "2\t云主机 内存")
+    doc = extract_text(text, "paged.txt")
+    assert len(doc.record.line_items) == 2
+    assert doc.record.findings == []
+
+
+def test_space_aligned_table_without_blank_lines_or_page_breaks():
+    text = MINI_CONTRACT.replace("\t", "    ")
+    doc = extract_text(text, "spaces.txt")
+    assert [i.amount for i in doc.record.line_items] == [12000, 48000]
