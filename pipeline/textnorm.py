@@ -16,8 +16,9 @@ import regex
 from pipeline.document import ContractDoc, OffsetMap
 
 FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-FULLWIDTH.update({0x3000: 0x20, 0xFFE5: 0xA5, 0x00A0: 0x20, 0x2003: 0x20, 0x2002: 0x20})
+FULLWIDTH.update({0x3000: 0x20, 0xFFE5: 0xA5, 0x00A0: 0x20, 0x2003: 0x20, 0x2002: 0x20, 0x0C: 0x0A})
 
+FULLWIDTH_KEEP_BREAKS = {k: v for k, v in FULLWIDTH.items() if k != 0x0C}
 FURNITURE_MIN_REPEATS = 3
 FURNITURE_MIN_AT_BREAKS = 1
 FURNITURE_MIN_REPEATS_ANYWHERE = 4
@@ -30,6 +31,8 @@ THOUSANDS = regex.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)"
 SPACED_DECIMAL = regex.compile(r"(?<=\d) ?\. (?=\d)|(?<=\d) \.(?=\d)")
 SPACED_GROUPS = regex.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+\.\d{1,2}(?!\d)")
 PAGE_BREAK = regex.compile(r"\f|\n(?:[ \t]*\n){3,}")
+PAGE_NUMBER = regex.compile(r"^(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d+\s*[-—–]|\d+\s*/\s*\d+|Page\s*\d+(?:\s*of\s*\d+)?)$",
+                            regex.IGNORECASE)
 
 Edit = tuple[int, int, str]
 
@@ -39,7 +42,7 @@ def normalize(doc: ContractDoc) -> ContractDoc:
     text = doc.raw.translate(FULLWIDTH)
     edits = number_edits(text)
     doc.text, doc.offsets = apply_edits(text, edits)
-    doc.furniture = find_furniture(doc.text)
+    doc.furniture = find_furniture(doc.raw.translate(FULLWIDTH_KEEP_BREAKS), doc.text)
     return doc
 
 
@@ -83,10 +86,22 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
     return "".join(parts), OffsetMap(breakpoints)
 
 
-def find_furniture(text: str) -> list[tuple[int, int]]:
+def is_furniture(line: str, count: int, at_edges: int, pages: int) -> bool:
+    """A page number, or a short line repeated at page edges or very often."""
+    if PAGE_NUMBER.match(line):
+        return True
+    if len(line) > FURNITURE_MAX_CHARS or "\t" in line or line.startswith(("第", "附件")) or line.endswith((":", "：")):
+        return False
+    if count >= FURNITURE_MIN_REPEATS and at_edges >= FURNITURE_MIN_AT_BREAKS and pages > 1:
+        return True
+    return (count >= FURNITURE_MIN_REPEATS_ANYWHERE and len(line) >= FURNITURE_MIN_CHARS_ANYWHERE
+            and not SUM_WORDS.search(line))
+
+
+def find_furniture(paged: str, text: str) -> list[tuple[int, int]]:
     """Spans of lines repeated at page edges (or often, where OCR lost the page
     breaks): running headers, footers, logos."""
-    pages = PAGE_BREAK.split(text)
+    pages = PAGE_BREAK.split(paged)
     counts: Counter[str] = Counter()
     at_edges: Counter[str] = Counter()
     for page in pages:
@@ -94,14 +109,7 @@ def find_furniture(text: str) -> list[tuple[int, int]]:
         counts.update(lines)
         edges = set(lines[:FURNITURE_EDGE_LINES] + lines[-FURNITURE_EDGE_LINES:])
         at_edges.update(edges)
-    repeated = {
-        line for line, n in counts.items()
-        if (n >= FURNITURE_MIN_REPEATS and at_edges[line] >= FURNITURE_MIN_AT_BREAKS and len(pages) > 1
-            or n >= FURNITURE_MIN_REPEATS_ANYWHERE and len(line) >= FURNITURE_MIN_CHARS_ANYWHERE
-            and not SUM_WORDS.search(line))
-        and len(line) <= FURNITURE_MAX_CHARS and "\t" not in line
-        and not line.startswith(("第", "附件")) and not line.endswith((":", "："))
-    }
+    repeated = {line for line, n in counts.items() if is_furniture(line, n, at_edges[line], len(pages))}
     if not repeated:
         return []
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
