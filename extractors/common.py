@@ -14,7 +14,12 @@ import regex
 
 from pipeline.document import ContractDoc, Line, Span
 
-SENTENCE_END = regex.compile(r"[。；;！!？?\n]")
+SENTENCE_END = regex.compile(r"[。；;！!？?]")
+PARAGRAPH_ENDS = ("。", "；", ";", ":", "：", "！", "!", "？", "?")
+LIST_MARKER = regex.compile(
+    r"^\s*(?:第\s*[一二三四五六七八九十百\d]+\s*[条章]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)](?!\d)"
+    r"|[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|[-•*]|附件|甲方|乙方)")
+MIN_WRAPPED_LINE_CHARS = 20
 WHITESPACE = regex.compile(r"\s+")
 
 
@@ -34,26 +39,64 @@ def as_written(spans: Span | list[Span]) -> Optional[str]:
 
 
 def sentences(doc: ContractDoc, lines: list[Line]) -> Iterator[Span]:
-    """Sentences of prose lines, cut at 。；; and line ends (cached per document)."""
-    cache: dict[int, list[Span]] = doc.facts.setdefault("_sentences", {})
-    for line in lines:
-        if line.furniture:
+    """Sentences of the paragraphs that start on the given lines, cut at 。；;!?.
+
+    Prose that OCR or a PDF text layer wrapped over several lines (or over a page
+    break) is one paragraph, so a sentence may span lines.
+    """
+    wanted = {line.number for line in lines}
+    for first, found in paragraph_sentences(doc):
+        if first in wanted:
+            yield from found
+
+
+def paragraph_sentences(doc: ContractDoc) -> list[tuple[int, list[Span]]]:
+    """(first line number, sentences) of every paragraph; computed once per document."""
+    cached = doc.facts.get("_paragraphs")
+    if cached is None:
+        cached = doc.facts["_paragraphs"] = [
+            (group[0].number, _split_sentences(doc.span(group[0].start, group[-1].end)))
+            for group in _paragraphs(doc)]
+    return cached
+
+
+def _paragraphs(doc: ContractDoc) -> list[list[Line]]:
+    groups: list[list[Line]] = []
+    current: list[Line] = []
+    for line in doc.lines:
+        text = line.text.strip()
+        if line.furniture or not text:
             continue
-        found = cache.get(line.number)
-        if found is None:
-            found = cache[line.number] = _line_sentences(line)
-        yield from found
+        is_row = bool(doc.rows) and doc.rows[line.number] is not None
+        if current and not is_row and _continues(current[-1], text, doc):
+            current.append(line)
+            continue
+        if current:
+            groups.append(current)
+        current = [line]
+    if current:
+        groups.append(current)
+    return groups
 
 
-def _line_sentences(line: Line) -> list[Span]:
-    text = line.text
+def _continues(previous: Line, text: str, doc: ContractDoc) -> bool:
+    """Whether a line carries on the paragraph that `previous` ends."""
+    if doc.rows and doc.rows[previous.number] is not None:
+        return False
+    before = previous.text.strip()
+    return (len(before) >= MIN_WRAPPED_LINE_CHARS and not before.endswith(PARAGRAPH_ENDS)
+            and not LIST_MARKER.match(text))
+
+
+def _split_sentences(span: Span) -> list[Span]:
+    text = span.text
     found, start = [], 0
     for match in SENTENCE_END.finditer(text):
-        if match.start() > start:
-            found.append(line.span.sub(start, match.start()))
+        if text[start:match.start()].strip():
+            found.append(span.sub(start, match.start()))
         start = match.end()
-    if start < len(text):
-        found.append(line.span.sub(start, len(text)))
+    if text[start:].strip():
+        found.append(span.sub(start, len(text)))
     return found
 
 

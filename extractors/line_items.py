@@ -279,8 +279,6 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
     if not text_cells:
         return reading if reading.values.get("unit_price") else None
     service_cell = text_cells[-1]
-    if aligned:
-        service_cell = next((c for c in text_cells if role_at.get(c.column) == "service"), service_cell)
     reading.service = [service_cell.span]
     before = [c for c in text_cells if c.column < service_cell.column]
     if before:
