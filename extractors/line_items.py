@@ -25,7 +25,7 @@ from extractors.lexicon import load
 from extractors.values.numbers import as_float, parse_plain_number as plain_number
 from extractors.values.units import read_basis, read_unit, service_unit_rule
 from pipeline.document import ContractDoc, Span
-from pipeline.tables import Cell, Row, Table
+from pipeline.tables import MAX_FRAGMENT_CHARS, Cell, Row, Table
 from schemas import LineItem, NormalizedQuantity, Subtotal
 
 NUMERIC_ROLES = ("unit_price", "quantity", "periods", "amount")
@@ -39,7 +39,6 @@ SERVICE_UNIT_DEF = regex.compile(r"(?P<unit>1\s*[套台个路张])\s*为\s*1\s*�
 TB_1024 = regex.compile(r"1\s*TB?\s*[=＝]\s*1024\s*G")
 SECTION_LABEL = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]\s*|[(（][一二三四五六七八九十]+[)）]\s*)?[^\d\s]{2,16}$")
 ORDINAL_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]|[(（][一二三四五六七八九十]+[)）])")
-MAX_FRAGMENT_CHARS = 4
 MAX_PERIOD_MONTHS = 120
 PRICE_WITH_BASIS = regex.compile(r"^\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*元?\s*/\s*[^\d\s]{1,8}$")
 LABEL_NOISE = regex.compile(r"[(（][^)）]*(?:[)）]|$)|\s|[:：]")

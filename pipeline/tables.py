@@ -23,6 +23,7 @@ MAX_GAP_LINES = 8
 MAX_LOOSE_LINE_CHARS = 40
 MAX_TRAILING_SUM_LINES = 8
 MAX_CONTINUATION_GAP = 30
+MAX_FRAGMENT_CHARS = 4
 
 PIPE_RULE = regex.compile(r"^[\s|:+\-=]+$")
 SPACE_SPLIT = regex.compile(r"(?: {2,}|\u3000+)")
@@ -200,14 +201,16 @@ def table_blocks(lines: list[Line], rows: list[Optional[Row]]) -> list[list[Row]
 
 
 def _trailing_sums(pending: list[Row]) -> list[Row]:
-    """Keep loose lines after a table only while they are sum labels, figures or
-    indented (a wrapped cell of the last row)."""
+    """Keep loose lines after a table only while they are sum labels, figures,
+    indented (a wrapped cell of the last row) or a few wrapped characters."""
     kept = []
     keywords = load("tables")["sums"]["keywords"]
     for row in pending[:MAX_TRAILING_SUM_LINES]:
         text = row.text.replace(" ", "")
         indented = row.line.text[:2].isspace()
-        if any(k in text for k in keywords) or regex.fullmatch(r"[¥￥]?\d+(?:\.\d+)?元?", text) or indented:
+        fragment = len(text) <= MAX_FRAGMENT_CHARS and not any(ch.isdigit() for ch in text)
+        if (any(k in text for k in keywords) or regex.fullmatch(r"[¥￥]?\d+(?:\.\d+)?元?", text)
+                or indented or fragment):
             kept.append(row)
         else:
             break
