@@ -20,7 +20,7 @@ import regex
 from extractors.common import as_written
 from extractors.lexicon import alternation, load
 from pipeline.document import ContractDoc, Line, Span
-from pipeline.tables import loose_row, split_cells
+from pipeline.tables import Cell, Row, loose_row, split_cells
 from schemas import Party
 
 KEY_VALUE = regex.compile(r"(?P<k>(?:[^\s:：,，;；。、]|(?<=\p{Han}) (?=\p{Han})){1,24}?)\s*[:：]\s*")
@@ -65,6 +65,8 @@ def vocab() -> dict:
         "context_words": tuple(table["context_words"]),
         "seal": tuple(table["seal_words"]),
         "other_labels": frozenset(w.replace(" ", "") for w in table["other_labels"]),
+        "spaced_pair": regex.compile(
+            r"^\s*(?P<label>(?:(?:" + role_pattern + r")\s*)?(?:" + alternation(list(fields)) + r"))\s+(?P<value>\S.*?)\s*$"),
     }
 
 
@@ -111,6 +113,8 @@ class PartyReader:
             pair = loose_row(line)
             if len(pair.cells) == 2 and self.classify_key(pair.cells[0].text) != (None, None):
                 row = pair
+        if row is None and ":" not in line.text:
+            row = spaced_pair(line)
         found = self.read_cells(row) if row is not None else self.read_prose(line, in_clause)
         self.idle = 0 if found else self.idle + 1
         if self.idle > MAX_CONTEXT_IDLE_LINES:
@@ -218,6 +222,17 @@ class PartyReader:
             if phone and "phone" not in draft.values:
                 draft.offer("phone", phone.group(), [span.sub(phone.start(), phone.end())])
         draft.offer(key, text, spans)
+
+
+def spaced_pair(line: Line) -> Optional[Row]:
+    """'法定代表人 张三' or '乙方 名称 某公司': a label and its value parted by one space,
+    as a text layer renders a form table without rules."""
+    match = vocab()["spaced_pair"].match(line.text)
+    if not match:
+        return None
+    label = line.span.sub(match.start("label"), match.end("label"))
+    value = line.span.sub(match.start("value"), match.end("value"))
+    return Row(line, [Cell(label, 0), Cell(value, 1)], 2)
 
 
 @lru_cache(maxsize=8192)

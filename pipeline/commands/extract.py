@@ -46,6 +46,11 @@ def extract(
             failures += 1
             typer.echo(f"error: {err.message}", err=True)
             continue
+        except Exception as err:  # an extractor bug must not stop the other files
+            failures += 1
+            typer.echo(f"error: {path}: internal error while extracting ({type(err).__name__}: {err}); "
+                       "please report it with the file", err=True)
+            continue
         payload = doc.record.to_json_dict()
         if with_evidence:
             payload["evidence"] = {k: v.model_dump(mode="json", exclude_none=True) for k, v in doc.evidence.items()}
