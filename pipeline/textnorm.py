@@ -23,6 +23,7 @@ FURNITURE_MIN_REPEATS = 3
 FURNITURE_MIN_AT_BREAKS = 1
 FURNITURE_MIN_REPEATS_ANYWHERE = 4
 FURNITURE_MIN_CHARS_ANYWHERE = 4
+FURNITURE_NOISE = regex.compile(r"[\W_]+")
 SUM_WORDS = regex.compile(r"小计|合计|总计|总价")
 FURNITURE_MAX_CHARS = 40
 FURNITURE_EDGE_LINES = 2
@@ -98,25 +99,33 @@ def is_furniture(line: str, count: int, at_edges: int, pages: int) -> bool:
             and not SUM_WORDS.search(line))
 
 
+def furniture_key(line: str) -> str:
+    """A line without punctuation and spaces, so OCR variants of a header match."""
+    return FURNITURE_NOISE.sub("", line)
+
+
 def find_furniture(paged: str, text: str) -> list[tuple[int, int]]:
     """Spans of lines repeated at page edges (or often, where OCR lost the page
     breaks): running headers, footers, logos."""
     pages = PAGE_BREAK.split(paged)
     counts: Counter[str] = Counter()
     at_edges: Counter[str] = Counter()
+    examples: dict[str, str] = {}
     for page in pages:
-        lines = [ln.strip() for ln in page.split("\n") if ln.strip()]
-        counts.update(lines)
-        edges = set(lines[:FURNITURE_EDGE_LINES] + lines[-FURNITURE_EDGE_LINES:])
-        at_edges.update(edges)
-    repeated = {line for line, n in counts.items() if is_furniture(line, n, at_edges[line], len(pages))}
+        lines = [ln.strip() for ln in page.split("\n") if furniture_key(ln)]
+        keys = [furniture_key(ln) for ln in lines]
+        for key, line in zip(keys, lines):
+            examples.setdefault(key, line)
+        counts.update(keys)
+        at_edges.update(set(keys[:FURNITURE_EDGE_LINES] + keys[-FURNITURE_EDGE_LINES:]))
+    repeated = {key for key, n in counts.items() if is_furniture(examples[key], n, at_edges[key], len(pages))}
     if not repeated:
         return []
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     pos = 0
     for line in text.split("\n"):
-        stripped = line.strip()
-        if stripped in repeated:
-            spans[stripped].append((pos, pos + len(line)))
+        key = furniture_key(line)
+        if key and key in repeated:
+            spans[key].append((pos, pos + len(line)))
         pos += len(line) + 1
     return sorted(s for group in spans.values() for s in group)
