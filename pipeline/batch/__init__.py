@@ -1,0 +1,1 @@
+"""Batch runs over an archive: discovery, parallel extraction, progress and the run report."""

@@ -1,0 +1,107 @@
+"""What a run did: counts kept while it runs, a summary table and the same as JSON.
+
+Counts cover this run only: documents by outcome (ok, failed, error, skipped
+and why skipped), why documents failed (by error code, with a count and one
+example), contracts, line items and findings by check code loaded, and time.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.batch.work import Payload
+from pipeline.db.models import STATUS_ERROR, STATUS_FAILED, STATUS_OK
+
+SKIPPED = "skipped"
+OUTCOMES = (STATUS_OK, STATUS_FAILED, STATUS_ERROR, SKIPPED)
+SKIP_REASONS = {
+    "done": "already loaded by this extractor version",
+    "busy": "being loaded by another run",
+    "duplicate": "same content as another file of this run",
+}
+
+
+@dataclass
+class RunReport:
+    archive: str
+    database: str
+    executor: str
+    workers: int
+    extractor_version: str
+    force: bool
+    documents: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    failures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    contracts: int = 0
+    line_items: int = 0
+    findings: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def add_skipped(self, reason: str, count: int = 1) -> None:
+        self.documents[SKIPPED] += count
+        self.skipped[reason] += count
+
+    def add(self, payload: Payload) -> None:
+        """Count a saved document."""
+        status = payload["status"]
+        self.documents[status] += 1
+        if status == STATUS_OK:
+            self.contracts += 1
+            self.line_items += payload["summary"]["line_items"]
+            self.findings.update(payload["summary"]["findings"])
+            return
+        code = payload["error_code"]
+        entry = self.failures.setdefault(code, {"status": status, "count": 0, "example": payload["error"]})
+        entry["count"] += 1
+
+    @property
+    def failed(self) -> int:
+        return self.documents[STATUS_FAILED] + self.documents[STATUS_ERROR]
+
+    def to_dict(self) -> dict[str, Any]:
+        rate = self.documents[STATUS_OK] / self.seconds if self.seconds else None
+        return {
+            "archive": self.archive, "database": self.database, "executor": self.executor,
+            "workers": self.workers, "extractor_version": self.extractor_version, "force": self.force,
+            "documents": {k: self.documents[k] for k in OUTCOMES},
+            "skipped": {k: self.skipped[k] for k in SKIP_REASONS},
+            "failures": dict(sorted(self.failures.items(), key=lambda kv: -kv[1]["count"])),
+            "contracts": self.contracts, "line_items": self.line_items,
+            "findings": dict(sorted(self.findings.items())),
+            "seconds": round(self.seconds, 3),
+            "contracts_per_second": None if rate is None else round(rate, 2),
+        }
+
+    def write_json(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    def render(self, console: Console) -> None:
+        data = self.to_dict()
+        table = Table(title=f"contracts run: {self.archive}", show_header=False, title_justify="left")
+        table.add_column(style="bold")
+        table.add_column(justify="right")
+        for outcome in OUTCOMES:
+            table.add_row(f"documents {outcome}", str(data["documents"][outcome]))
+        for reason, count in data["skipped"].items():
+            if count:
+                table.add_row(f"  skipped: {SKIP_REASONS[reason]}", str(count))
+        table.add_row("contracts loaded", str(self.contracts))
+        table.add_row("line items loaded", str(self.line_items))
+        for check, count in data["findings"].items():
+            table.add_row(f"findings {check}", str(count))
+        rate = data["contracts_per_second"]
+        table.add_row("time", f"{self.seconds:.1f} s" + (f" ({rate:.1f} contracts/s)" if rate else ""))
+        console.print(table)
+        if self.failures:
+            why = Table(title=f"{self.failed} documents failed", title_justify="left")
+            for column in ("status", "error", "count", "example"):
+                why.add_column(column, overflow="fold")
+            for code, entry in data["failures"].items():
+                why.add_row(entry["status"], code, str(entry["count"]), entry["example"])
+            console.print(why)

@@ -1,0 +1,113 @@
+"""`contracts run`: extract a whole archive into a database, in parallel, resumably.
+
+Exit codes: 0 when every document loaded (or was skipped), 1 when some failed
+(the summary says how many and why), 2 when the run could not start (bad
+arguments, database unreachable).
+"""
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import NoReturn, Optional
+
+import typer
+
+from pipeline.db.engine import DEFAULT_URL
+
+
+class ExecutorKind(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+
+
+def run(
+    archive: Path = typer.Argument(..., help="Folder holding the contracts; searched recursively."),
+    db: str = typer.Option(DEFAULT_URL, "--db", help="SQLAlchemy URL of the database, e.g. "
+                           "sqlite:///contracts.db or postgresql+psycopg://user@host/dbname."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1,
+                                help="Worker processes for --executor local."),
+    executor: ExecutorKind = typer.Option(ExecutorKind.local, "--executor",
+                                          help="local: a process pool here; dask: an existing cluster."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="Dask scheduler address, e.g. tcp://HOST:8786."),
+    force: bool = typer.Option(False, "--force", help="Re-extract documents already loaded."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the summary as JSON here."),
+    ocr: str = typer.Option("rapidocr", "--ocr", help="OCR engine for scans and images: rapidocr or tesseract."),
+    password: Optional[str] = typer.Option(None, "--password", help="Password of encrypted PDFs."),
+) -> None:
+    """Extract every contract under ARCHIVE into the database (skips what is already loaded)."""
+    from rich.console import Console
+
+    from pipeline.batch.executors import DaskExecutor, LocalExecutor
+    from pipeline.batch.progress import make_progress
+    from pipeline.batch.report import RunReport
+    from pipeline.batch.runner import run_archive
+    from pipeline.db.engine import DatabaseUnavailable, display_url, open_engine, reachable
+    from pipeline.db.load import Store
+    from pipeline.db.migrate import upgrade
+    from pipeline.ingest import SUPPORTED_SUFFIXES, IngestOptions
+    from pipeline.language import EXTRACTOR_VERSION, extract_file
+
+    if not archive.is_dir():
+        _fail(f"{archive} is not a folder; pass the folder that holds the contracts")
+    if executor is ExecutorKind.dask and not scheduler:
+        raise typer.BadParameter("--executor dask needs the address of a running scheduler, "
+                                 "e.g. --scheduler tcp://HOST:8786", param_hint="--scheduler")
+    if executor is ExecutorKind.local and scheduler:
+        raise typer.BadParameter("--scheduler only applies with --executor dask", param_hint="--scheduler")
+    if ocr not in ("rapidocr", "tesseract"):
+        raise typer.BadParameter("choose rapidocr or tesseract", param_hint="--ocr")
+
+    try:
+        engine = open_engine(db)
+        with reachable(engine):
+            upgrade(engine)
+    except DatabaseUnavailable as err:
+        _fail(str(err))
+
+    if executor is ExecutorKind.dask:
+        try:
+            pool = DaskExecutor(scheduler)
+        except (OSError, ValueError) as err:
+            _fail(f"cannot reach the Dask scheduler at {scheduler}: {err}")
+    else:
+        pool = LocalExecutor(workers, preload=[extract_file.__module__])
+
+    out, err_console = Console(), Console(stderr=True)
+    summary = RunReport(archive=str(archive), database=display_url(db), executor=executor.value,
+                        workers=pool.workers, extractor_version=EXTRACTOR_VERSION, force=force)
+    store = Store(engine, EXTRACTOR_VERSION)
+    try:
+        with reachable(engine):
+            run_archive(archive, store, pool, extract_file, summary,
+                        lambda total: make_progress(total, err_console),
+                        force=force, options=IngestOptions(ocr_engine=ocr, password=password))
+    except DatabaseUnavailable as err:
+        _fail(f"{err}; what was committed stays: run the same command again to finish")
+    except KeyboardInterrupt:
+        err_console.print("interrupted: what was loaded stays loaded; run the same command again to finish")
+        raise typer.Exit(130)
+    finally:
+        pool.close()
+        store.close()
+    summary.render(out)
+    if not sum(summary.documents.values()):
+        err_console.print(f"warning: no contract files under {archive} (looked for "
+                          f"{', '.join(sorted(s for s in SUPPORTED_SUFFIXES if s))} and files without a suffix)",
+                          highlight=False)
+    if report is not None:
+        summary.write_json(report)
+    if summary.failed:
+        err_console.print(f"{summary.failed} documents failed; the table above says why, and the "
+                          "documents table holds each one's status and error", highlight=False)
+        raise typer.Exit(1)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)

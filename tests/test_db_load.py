@@ -1,0 +1,113 @@
+"""The loader: all-or-nothing per document, claims that make a second run skip, refused records isolated."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+from rich.console import Console
+from sqlalchemy import func, select
+
+import batchkit
+from conftest_pg import pg_url  # noqa: F401  (fixture)
+from pipeline.batch.discover import Source, identify
+from pipeline.batch.report import RunReport
+from pipeline.batch.runner import ArchiveRun
+from pipeline.batch.progress import make_progress
+from pipeline.batch.work import extract_payload
+from pipeline.db.engine import open_engine
+from pipeline.db.load import Store
+from pipeline.db.migrate import upgrade
+from pipeline.db.models import contracts, documents
+from pipeline.db.rows import ROW_COLUMNS
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    engine = open_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def set_value(payload: dict, table: str, index: int, column: str, value) -> None:
+    row = list(payload["children"][table][index])
+    row[ROW_COLUMNS[table].index(column)] = value
+    payload["children"][table][index] = tuple(row)
+
+
+def count(engine, table) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(table)).scalar()
+
+
+def test_a_document_that_fails_half_way_leaves_nothing(tmp_path, engine):
+    (path,) = batchkit.write_contracts(tmp_path / "a", 1)
+    payload = extract_payload(str(path), batchkit.fake_extract, None)
+    broken = copy.deepcopy(payload)
+    set_value(broken, "line_items", 2, "seq", None)  # NOT NULL: fails after the contract and parties
+    store = Store(engine, "v1")
+    with pytest.raises(Exception):
+        store.save(identify(str(path)), broken)
+    store.commit()
+    assert count(engine, documents) == 0 and count(engine, contracts) == 0
+    store.save(identify(str(path)), payload)
+    store.commit()
+    store.close()
+    assert count(engine, documents) == 1 and count(engine, contracts) == 1
+
+
+def test_a_record_the_database_refuses_is_recorded_and_the_run_goes_on(tmp_path, engine):
+    batchkit.write_contracts(tmp_path / "a", 3)
+
+    class OneBadPayload:
+        """An executor running in this process that corrupts one payload."""
+        workers = 1
+
+        def submit(self, paths, extract, options):
+            payloads = [extract_payload(path, extract, options) for path in paths]
+            for path, payload in zip(paths, payloads):
+                if path.endswith("00001.txt"):
+                    set_value(payload, "parties", 0, "role", None)
+            return _Done(payloads)
+
+        def wait(self, futures, timeout):
+            return set(futures)
+
+    report = RunReport("a", "db", "test", 1, "v1", False)
+    store = Store(engine, "v1")
+    ArchiveRun(tmp_path / "a", store, OneBadPayload(), batchkit.fake_extract, report,
+               make_progress(3, Console(quiet=True))).run()
+    store.close()
+    assert report.documents["ok"] == 2 and list(report.failures) == ["load_error"]
+    assert count(engine, contracts) == 2 and count(engine, documents) == 3
+
+
+class _Done:
+    def __init__(self, payloads):
+        self._payloads = payloads
+
+    def result(self):
+        return self._payloads
+
+
+def test_a_second_run_skips_what_the_first_holds_then_what_it_loaded(tmp_path, pg_url):
+    engine = open_engine(pg_url)
+    upgrade(engine)
+    (path,) = batchkit.write_contracts(tmp_path / "a", 1)
+    source = identify(str(path))
+    first, second = Store(engine, "v1"), Store(engine, "v1")
+    assert first.claim([source], force=False).todo == [source]
+    assert second.claim([source], force=False).busy == [source]
+    assert first.claim([Source(str(path) + ".copy", source.sha256, source.size)], force=False).duplicate
+    first.save(source, extract_payload(str(path), batchkit.fake_extract, None))
+    assert second.claim([source], force=False).busy == [source]  # held until committed
+    first.commit()
+    assert second.claim([source], force=False).done == [source]
+    assert second.claim([source], force=True).todo == [source]
+    first.close()
+    second.close()  # still holding its forced claim: closing drops it
+    third = Store(engine, "v1")
+    assert third.claim([source], force=True).todo == [source]
+    third.close()
+    engine.dispose()
