@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/contracts run samples --db sqlite:///$(DEMO_DB) --report demo-report.json
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -rs
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_extract.py
