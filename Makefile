@@ -21,6 +21,7 @@ setup: $(STAMP)
 demo: $(STAMP)
 	rm -f $(DEMO_DB)
 	$(BIN)/contracts run samples --db sqlite:///$(DEMO_DB) --report demo-report.json
+	$(BIN)/python scripts/demo_report.py sqlite:///$(DEMO_DB)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -rs
