@@ -1,0 +1,165 @@
+"""Ruled tables: the grid of rows and columns that the layout places text into.
+
+A `Grid` is a table's row edges and column edges; `cell_at` says which cell holds a
+point. Text-layer pages get their grids from pdfplumber's table finder
+(`pipeline.ingest.textlayer`); scanned pages get them here, from the deskewed page
+image: ink is binarized, horizontal and vertical rules are pulled out with
+morphological openings, rules that touch each other form one table, and the rules'
+positions (clustered) become the row and column edges. The rules are also painted
+out of the image the OCR reads. A cell that spans several
+rows or columns has no rule inside it, so its text lands in the row and column of
+its centre; the other cells it covers stay empty.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+H_RULE_MIN_PT = 40.0      # a horizontal rule is at least this long (longer than "——" or a run of digits)
+V_RULE_MIN_PT = 14.0      # a vertical rule is at least this long (longer than a stroke of body text)
+RULE_BRIDGE_PT = 0.75     # gaps this short in a scanned rule are closed first
+EDGE_MERGE_PT = 4.0       # rules closer than this are one edge
+CROSSING_MARGIN = 0.2    # an edge within this share of a box's width from its side only touches it
+BINARIZE_BLOCK_PT = 12.0  # neighbourhood of the adaptive threshold
+BINARIZE_OFFSET = 15      # how much darker than its neighbourhood a pixel must be to be ink
+PAPER_PERCENTILE = 90     # the paper's tone: this percentile of the page's gray levels
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Row edges (top to bottom) and column edges (left to right) of one table."""
+
+    rows: tuple[float, ...]
+    cols: tuple[float, ...]
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows) - 1
+
+    @property
+    def col_count(self) -> int:
+        return len(self.cols) - 1
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.cols[0], self.rows[0], self.cols[-1], self.rows[-1])
+
+    def crosses_column(self, box: tuple[float, float, float, float] | None) -> bool:
+        """Whether an inner column edge runs through the box (not just along its side)."""
+        if box is None:
+            return False
+        margin = (box[2] - box[0]) * CROSSING_MARGIN
+        return any(box[0] + margin < x < box[2] - margin for x in self.cols[1:-1])
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """(row, column) of the cell holding the point, None outside the table."""
+        if not (self.cols[0] <= x < self.cols[-1] and self.rows[0] <= y < self.rows[-1]):
+            return None
+        return bisect.bisect_right(self.rows, y) - 1, bisect.bisect_right(self.cols, x) - 1
+
+
+def cluster(values: Sequence[float], tolerance: float) -> list[float]:
+    """Sorted values, runs closer than `tolerance` replaced by their mean."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tolerance:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(run) / len(run) for run in out]
+
+
+def grid_from_edges(rows: Sequence[float], cols: Sequence[float], tolerance: float) -> Grid | None:
+    """A grid from raw edge positions, or None if they do not make a table (a box
+    around text has one column: it is a frame)."""
+    r, c = cluster(rows, tolerance), cluster(cols, tolerance)
+    if len(r) < 2 or len(c) < 3:
+        return None
+    return Grid(tuple(r), tuple(c))
+
+
+# -- scanned pages ------------------------------------------------------------------
+def ink_mask(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """255 where there is ink, tolerant of uneven lighting."""
+    block = max(3, int(BINARIZE_BLOCK_PT * dpi / 72) | 1)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                                 block, BINARIZE_OFFSET)
+
+
+@dataclass
+class RuledTables:
+    """The grids of a page's ruled tables, and a mask (255) of their rules' pixels."""
+
+    grids: list[Grid]
+    rules: np.ndarray
+
+
+def rule_masks(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rules (and long strokes) of a deskewed grayscale page."""
+    ink = ink_mask(gray, dpi)
+    px = dpi / 72
+    bridge = max(1, round(RULE_BRIDGE_PT * px))
+    h_len, v_len = max(2, round(H_RULE_MIN_PT * px)), max(2, round(V_RULE_MIN_PT * px))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, bridge), np.uint8))
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, h_len), np.uint8))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((bridge, 1), np.uint8))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((v_len, 1), np.uint8))
+    return horizontal, vertical
+
+
+def segments(mask: np.ndarray) -> np.ndarray:
+    """Bounding boxes (x, y, w, h) of the mask's connected pieces."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return stats[1:count, :4]
+
+
+def find_tables(gray: np.ndarray, dpi: float) -> RuledTables:
+    """Ruled tables of a deskewed page: rules that touch each other, at least two of
+    each direction (a long stroke of a large character touches no other rule)."""
+    horizontal, vertical = rule_masks(gray, dpi)
+    joined = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    _, labels = cv2.connectedComponents(joined, connectivity=8)
+    tables: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    for kind, mask in ((0, horizontal), (1, vertical)):
+        for seg in segments(mask):
+            x, y, w, h = (int(v) for v in seg)
+            label = int(labels[y + h // 2, x + w // 2])
+            if label:
+                tables.setdefault(label, ([], []))[kind].append(seg)
+    tolerance = EDGE_MERGE_PT * dpi / 72
+    grids, rules = [], np.zeros_like(horizontal)
+    for h_segs, v_segs in tables.values():
+        if len(h_segs) < 2 or len(v_segs) < 2:
+            continue
+        grid = grid_from_segments(h_segs, v_segs, tolerance)
+        if grid is None:
+            continue
+        grids.append(grid)
+        for segs, mask in ((h_segs, horizontal), (v_segs, vertical)):
+            for x, y, w, h in segs:
+                rules[y:y + h, x:x + w] |= mask[y:y + h, x:x + w]
+    return RuledTables(sorted(grids, key=lambda g: g.rows[0]), rules)
+
+
+def erase_rules(gray: np.ndarray, rules: np.ndarray) -> np.ndarray:
+    """A copy of the page with the rules painted over in the paper's tone, so that
+    OCR does not read a rule as "|", ")" or "一" beside a cell's text."""
+    mask = cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    paper = int(np.percentile(gray[::8, ::8], PAPER_PERCENTILE))
+    clean = gray.copy()
+    clean[mask > 0] = paper
+    return clean
+
+
+def grid_from_segments(h_segs: list[np.ndarray], v_segs: list[np.ndarray], tolerance: float) -> Grid | None:
+    """Row edges from the horizontal rules, column edges from the vertical ones; the
+    table's outer extent closes a side that has no rule (a table cut by a page break)."""
+    rows = [y + h / 2 for x, y, w, h in h_segs]
+    cols = [x + w / 2 for x, y, w, h in v_segs]
+    rows += [min(y for x, y, w, h in v_segs), max(y + h for x, y, w, h in v_segs)]
+    cols += [min(x for x, y, w, h in h_segs), max(x + w for x, y, w, h in h_segs)]
+    return grid_from_edges(rows, cols, tolerance)

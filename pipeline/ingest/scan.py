@@ -1,0 +1,168 @@
+"""Scanned pages: one page image → `PageText`, for scanned PDF pages and image files.
+
+The page is brought to a working resolution, deskewed, OCR'd, and, when the
+recognizer is unsure of most of what it read, tried again turned upside down and
+sideways (keeping the reading it is surest of). Dots read from specks of dirt are
+dropped where a real dot cannot stand (between Chinese characters, before a list
+number), and so is punctuation the recognizer doubts at the end of a line; a zero
+between capitals is read as the letter O and a doubtful "一" as a dash. Ruled grids are found on the same
+upright image, the layout writes the page text, and every character box is mapped
+back from the upright image to page coordinates in PDF points (top-left origin).
+"""
+from __future__ import annotations
+
+import statistics
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+from pipeline.document import PageText
+from pipeline.ingest.deskew import Upright, straighten
+from pipeline.ingest.grid import Grid, erase_rules, find_tables
+from pipeline.ingest.layout import Glyph, Token, assemble, is_wide
+from pipeline.ingest.ocr import OcrEngine
+
+MIN_OCR_DPI = 150            # smaller scans are enlarged to this before OCR
+MAX_OCR_DPI = 300            # larger scans are reduced to this before OCR
+UPRIGHT_CONFIDENCE = 0.80    # below this mean character confidence, other orientations are tried
+TURNS_TO_TRY = (2, 1, 3)     # quarter turns tried, in order: upside down, then sideways
+POINTS_PER_INCH = 72.0
+CONTENT_MIN_INK_PX = 8       # a row or column with less ink than this holds only specks
+CONTENT_MARGIN_PT = 12.0     # margin kept around the printed area for OCR
+DOTS = set("·•˙`'_")          # read from specks of dirt; kept only inside a Latin word or a run
+CLOSERS = set(")]）】》」")
+DOUBTFUL_MARK_CONFIDENCE = 0.5  # punctuation read with less confidence at a line's end is dropped
+DASH_CONFIDENCE = 0.7        # a "一" read with less confidence is a dash
+
+
+def is_speck(char: str, left: str | None, right: str | None) -> bool:
+    """A dot the scanner's dirt made: a "·", "'" or "_" not inside a Latin word or a
+    run of its own kind, or a "." that starts a line, ends a number, or follows a
+    Chinese character or a bracket (a decimal point, "1. 总则" and "Co." are kept)."""
+    if char in DOTS:
+        inside_word = bool(left and right and left.isascii() and left.isalnum() and right.isascii() and right.isalnum())
+        return not (inside_word or char in (left, right))
+    if char != ".":
+        return False
+    if left is None or (left.isdigit() and right is None):
+        return True
+    return is_wide(left) or left in CLOSERS
+
+
+def is_doubtful_mark(glyph: Glyph) -> bool:
+    """Punctuation the recognizer barely believes in (a speck or a rule read as "-", ")")."""
+    return (glyph.conf is not None and glyph.conf < DOUBTFUL_MARK_CONFIDENCE
+            and not glyph.char.isalnum() and not glyph.char.isspace())
+
+
+def drop_specks(token: Token) -> Token:
+    """The token without speck dots (neighbours are looked at past dropped dots) and
+    without doubtful marks at its ends."""
+    ink = [g for g in token.glyphs if not g.char.isspace()]
+    dropped: set[int] = set()
+    left: str | None = None
+    for n, glyph in enumerate(ink):
+        right = ink[n + 1].char if n + 1 < len(ink) else None
+        if is_speck(glyph.char, left, right):
+            dropped.add(id(glyph))
+        else:
+            left = glyph.char
+    kept = [g for g in token.glyphs if id(g) not in dropped]
+    while kept and (kept[0].char.isspace() or is_doubtful_mark(kept[0])):
+        kept.pop(0)
+    while kept and (kept[-1].char.isspace() or is_doubtful_mark(kept[-1])):
+        kept.pop()
+    return Token(kept)
+
+
+def fix_confusions(token: Token) -> Token:
+    """Look-alikes the recognizer confuses: a zero between two capital letters is the
+    letter O (IOPS, TFLOPS); a "一" it is unsure of is a dash (服务—内存)."""
+    glyphs = token.glyphs
+    fixed = []
+    for i, g in enumerate(glyphs):
+        if (g.char == "0" and 0 < i < len(glyphs) - 1 and is_capital(glyphs[i - 1].char)
+                and is_capital(glyphs[i + 1].char)):
+            g = Glyph("O", g.box, g.conf)
+        elif g.char == "一" and g.conf is not None and g.conf < DASH_CONFIDENCE:
+            g = Glyph("—", g.box, g.conf)
+        fixed.append(g)
+    return Token(fixed)
+
+
+def is_capital(ch: str) -> bool:
+    return "A" <= ch <= "Z"
+
+
+def working_copy(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
+    """The image at a resolution the OCR reads well, and that resolution."""
+    target = min(max(dpi, MIN_OCR_DPI), MAX_OCR_DPI)
+    if abs(target - dpi) < 1:
+        return gray, dpi
+    factor = target / dpi
+    interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=interpolation), target
+
+
+def mean_confidence(tokens: Sequence[Token]) -> float:
+    confs = [g.conf for t in tokens for g in t.glyphs if g.conf is not None]
+    return statistics.fmean(confs) if confs else 0.0
+
+
+def content_box(gray: np.ndarray, dpi: float) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) around the page's printed area: rows and columns holding more
+    ink than a few specks, with a margin."""
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    rows = np.flatnonzero(ink.sum(axis=1) >= CONTENT_MIN_INK_PX)
+    cols = np.flatnonzero(ink.sum(axis=0) >= CONTENT_MIN_INK_PX)
+    h, w = gray.shape
+    if not len(rows) or not len(cols):
+        return 0, 0, w, h
+    pad = int(CONTENT_MARGIN_PT * dpi / POINTS_PER_INCH)
+    return (max(0, int(cols[0]) - pad), max(0, int(rows[0]) - pad),
+            min(w, int(cols[-1]) + 1 + pad), min(h, int(rows[-1]) + 1 + pad))
+
+
+def shifted(token: Token, dx: float, dy: float) -> Token:
+    return Token([Glyph(g.char, None if g.box is None else (g.box[0] + dx, g.box[1] + dy, g.box[2] + dx, g.box[3] + dy),
+                        g.conf) for g in token.glyphs])
+
+
+def read_upright(gray: np.ndarray, dpi: float, engine: OcrEngine, quarter_turns: int = 0
+                 ) -> tuple[Upright, list[Grid], list[Token]]:
+    """The page turned and straightened, its ruled grids, and what the engine reads
+    on it with the rules painted out."""
+    page = straighten(gray, quarter_turns)
+    tables = find_tables(page.image, dpi)
+    x0, y0, x1, y1 = content_box(page.image, dpi)
+    read = engine.read(erase_rules(page.image, tables.rules)[y0:y1, x0:x1])
+    tokens = [fix_confusions(drop_specks(shifted(t, x0, y0))) for t in read]
+    return page, tables.grids, tokens
+
+
+def read_best_orientation(gray: np.ndarray, dpi: float, engine: OcrEngine
+                          ) -> tuple[Upright, list[Grid], list[Token]]:
+    """The reading as scanned, or, if the engine is unsure of it, the surest of the
+    other orientations."""
+    best = read_upright(gray, dpi, engine)
+    confidence = mean_confidence(best[2])
+    if not best[2] or confidence >= UPRIGHT_CONFIDENCE:
+        return best
+    for turns in TURNS_TO_TRY:
+        turned = read_upright(gray, dpi, engine, turns)
+        turned_confidence = mean_confidence(turned[2])
+        if turned_confidence > confidence:
+            best, confidence = turned, turned_confidence
+        if confidence >= UPRIGHT_CONFIDENCE:
+            break
+    return best
+
+
+def read_scan(gray: np.ndarray, dpi: float, engine: OcrEngine) -> PageText:
+    """OCR one grayscale page image scanned at `dpi`."""
+    work, work_dpi = working_copy(gray, dpi)
+    page, grids, tokens = read_best_orientation(work, work_dpi, engine)
+    text = assemble(tokens, grids, float(page.image.shape[1]), source=f"ocr:{engine.name}")
+    text.boxes = page.to_scanned(text.boxes or [], POINTS_PER_INCH / work_dpi)
+    return text

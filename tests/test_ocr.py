@@ -1,0 +1,179 @@
+"""Scanned pages and images: OCR engines, orientation, table rows, boxes.
+
+The contract page of `tests/test_ingest_pdf.py` is rasterized with pypdfium2 at
+200 dpi and made to look scanned (slight rotation, noise, JPEG compression).
+Tests marked `ocr` run a real OCR engine.
+"""
+from __future__ import annotations
+
+import io
+import os
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.ingest import IngestOptions, read_document
+from pipeline.ingest.cer import cer, normalized
+from pipeline.ingest.layout import Glyph, Token
+from pipeline.ingest.scan import drop_specks, fix_confusions
+from test_ingest_pdf import COLUMNS, EXPECTED_LINES, SHARED, TOTAL_LINE, contract_pdf
+
+DPI = 200
+
+
+def scanned(tmp_path: Path, angle: float = 0.8, turns: int = 0) -> np.ndarray:
+    """The contract page as a 200-dpi grayscale scan, rotated by `angle` plus `turns` quarter turns."""
+    import cv2
+    import pypdfium2 as pdfium
+    from PIL import Image
+    pdf = pdfium.PdfDocument(contract_pdf(tmp_path / "source.pdf"))
+    page = pdf[0]
+    image = page.render(scale=DPI / 72, grayscale=True).to_numpy().copy()
+    page.close()
+    pdf.close()
+    image = image.reshape(image.shape[0], image.shape[1])
+    h, w = image.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle + 90 * turns, 1.0)
+    image = cv2.warpAffine(image, matrix, (w, h), borderValue=250)
+    noisy = image.astype(np.float32) * 0.92 + 12 + np.random.default_rng(7).normal(0, 6, image.shape)
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=70)
+    return np.asarray(Image.open(buffer))
+
+
+def image_pdf(tmp_path: Path, image: np.ndarray) -> Path:
+    """An image-only PDF of one A4 page."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+    path = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595.0, 842.0))
+    c.drawImage(ImageReader(Image.fromarray(image)), 0, 0, width=595.0, height=842.0)
+    c.showPage()
+    c.save()
+    return path
+
+
+def assert_reads_the_contract(text: str, max_cer: float = 0.02) -> None:
+    lines = text.split("\n")
+    assert cer(text, "\n".join(EXPECTED_LINES)) <= max_cer
+    assert normalized(TOTAL_LINE) in [normalized(line) for line in lines]   # the 大写 amount, exactly
+    rows = [line for line in lines if "\t" in line]
+    assert [line.count("\t") for line in rows] == [4, 4, 4, 4, 2, 2, 2]
+    assert normalized(rows[2]) == normalized("2\t普通性能存储（单盘 IOPS 1000-3000）\t12\t849.6\t122342.4")
+
+
+# -- cleanup of OCR tokens (no engine) ---------------------------------------------------
+def glyphs(text: str, conf: float = 0.99) -> Token:
+    return Token([Glyph(ch, (float(i), 0.0, i + 1.0, 1.0), conf) for i, ch in enumerate(text)])
+
+
+@pytest.mark.parametrize("read, kept", [
+    ("·3)服务期满后", "3)服务期满后"), (".(2) 运维服务", "(2) 运维服务"), ("安全责任边界.", "安全责任边界"),
+    ("在合同有效期内，.任何一方", "在合同有效期内，任何一方"), ("1路..", "1路"), ("350.", "350"),
+    ("849.6", "849.6"), ("1. 本项目总计", "1. 本项目总计"), ("Co.,Ltd", "Co.,Ltd"), ("O'Brien", "O'Brien"),
+    ("1 路_", "1 路"), ("合同编号:____", "合同编号:____"), ("ID_2", "ID_2"),
+])
+def test_speck_dots_are_dropped_where_no_dot_can_stand(read, kept):
+    assert drop_specks(glyphs(read)).text == kept
+
+
+def test_doubtful_marks_at_line_ends_are_dropped():
+    token = Token([Glyph("-", None, 0.45), *glyphs("12个月").glyphs, Glyph("）", None, 0.40)])
+    assert drop_specks(token).text == "12个月"
+    assert drop_specks(glyphs("（乙方）", 0.7)).text == "（乙方）"
+
+
+def test_look_alikes_are_fixed():
+    assert fix_confusions(glyphs("单盘 I0PS1000-3000，0.15TFL0PS，2020年")).text == "单盘 IOPS1000-3000，0.15TFLOPS，2020年"
+    token = Token([*glyphs("计算服务").glyphs, Glyph("一", None, 0.54), *glyphs("内存，统一").glyphs])
+    assert fix_confusions(token).text == "计算服务—内存，统一"
+
+
+# -- engines ----------------------------------------------------------------------------
+@pytest.mark.ocr
+def test_rapidocr_loads_only_bundled_models(monkeypatch):
+    import rapidocr
+    from pipeline.ingest.ocr import RapidOcrEngine
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the OCR engine tried to reach the network")
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr("requests.get", no_network)
+    models = Path(rapidocr.__file__).parent / "models"
+    before = sorted(p.name for p in models.iterdir())
+    engine = RapidOcrEngine()
+    assert engine.read(np.full((200, 600), 255, np.uint8)) == []
+    assert sorted(p.name for p in models.iterdir()) == before
+
+
+@pytest.mark.ocr
+def test_scanned_pdf_reads_like_the_text_layer(tmp_path):
+    path = image_pdf(tmp_path, scanned(tmp_path))
+    doc = read_document(path, IngestOptions())
+    assert doc.sources == ["ocr:rapidocr"]
+    assert_reads_the_contract(doc.raw)
+    assert len(doc.boxes) == len(doc.confidences) == len(doc.raw)
+    start = doc.raw.index("118080")
+    x0, top, x1, bottom = doc.bbox(doc.span(start, start + 6))
+    assert COLUMNS[4] - 6 < x0 < x1 < COLUMNS[5] + 6      # PDF points on the page as scanned
+    assert 210 + 22 - 6 < top < bottom < 210 + 44 + 6
+    assert 0.5 < doc.confidence(doc.span(start, start + 6)) <= 1.0
+
+
+@pytest.mark.ocr
+def test_upside_down_page_image_is_turned(tmp_path):
+    from PIL import Image
+    path = tmp_path / "upside-down.png"
+    Image.fromarray(scanned(tmp_path, angle=-0.5, turns=2)).save(path, dpi=(DPI, DPI))
+    doc = read_document(path, IngestOptions())
+    assert_reads_the_contract(doc.raw)
+    start = doc.raw.index("118080")
+    x0, top, x1, bottom = doc.bbox(doc.span(start, start + 6))
+    assert 595 - COLUMNS[5] - 6 < x0 < x1 < 595 - COLUMNS[4] + 6   # boxes on the page as scanned
+
+
+@pytest.mark.ocr
+def test_multipage_tiff_gives_one_page_per_frame(tmp_path):
+    from PIL import Image
+    page = Image.fromarray(scanned(tmp_path))
+    path = tmp_path / "scan.tif"
+    page.save(path, save_all=True, append_images=[page.rotate(0.5, fillcolor=250)], dpi=(DPI, DPI),
+              compression="tiff_deflate")
+    doc = read_document(path, IngestOptions())
+    assert doc.page_count == 2
+    for n in range(2):
+        start, end = doc.page_starts[n], (doc.page_starts[n + 1] - 1 if n == 0 else len(doc.raw))
+        assert_reads_the_contract(doc.raw[start:end])
+
+
+@pytest.mark.ocr
+def test_tesseract_engine_reads_the_page(tmp_path):
+    from PIL import Image
+    path = tmp_path / "page.png"
+    Image.fromarray(scanned(tmp_path)).save(path, dpi=(DPI, DPI))
+    doc = read_document(path, IngestOptions(ocr_engine="tesseract"))
+    assert os.environ.get("OMP_THREAD_LIMIT") == "1"
+    assert doc.sources == ["ocr:tesseract"]
+    assert cer(doc.raw, "\n".join(EXPECTED_LINES)) < 0.15
+    assert [line.count("\t") for line in doc.raw.split("\n") if "\t" in line][:4] == [4, 4, 4, 4]
+
+
+@pytest.mark.ocr
+def test_shared_scan_price_table_comes_out_as_rows():
+    scan = SHARED / "scans" / "scan200" / "001_c38c306e4a5fec92.pdf"
+    if not scan.exists():
+        pytest.skip(f"{SHARED} not present: the shared scans are only beside the repository")
+    import pypdfium2 as pdfium
+    from pipeline.ingest.ocr import engine
+    from pipeline.ingest.scan import read_scan
+    pdf = pdfium.PdfDocument(scan)
+    image = pdf[7].render(scale=DPI / 72, grayscale=True).to_numpy().copy()
+    page = read_scan(image.reshape(image.shape[0], image.shape[1]), DPI, engine("rapidocr"))
+    rows = [normalized(line) for line in page.text.split("\n") if "\t" in line]
+    assert normalized("\tx86 平台云主机服务-vCPU (主频不低于 2.4GHz)\t10\t984\t118080\t单位: 1CPU/元/月, 服务期 12 个月") in rows
+    assert normalized("\t主机漏洞扫描 (合同期内至少 2 次)\t800\t62\t99200\t单位: 1台/元/次, 共 62 台主机, "
+                      "每台主机服务期内至少 2 次主机漏洞扫描, 服务期内共 124 次主机漏洞扫描") in rows
+    assert sum(1 for line in page.text.split("\n") if line.count("\t") == 5) >= 28
