@@ -200,22 +200,23 @@ class ContractDoc:
         spans = [spans] if isinstance(spans, Span) else [s for s in spans if s is not None]
         if not spans:
             return
-        start = min(s.start for s in spans)
-        end = max(s.end for s in spans)
-        whole = Span(self, start, end)
-        lo = max(0, whole.raw_start - SNIPPET_CONTEXT)
-        hi = min(len(self.raw), whole.raw_end + SNIPPET_CONTEXT)
-        snippet = " ".join(self.raw[lo:hi].split())
-        boxes = [self.bbox(s) for s in spans]
-        boxes = [b for b in boxes if b is not None]
-        bbox = None
-        if boxes:
-            bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                    max(b[2] for b in boxes), max(b[3] for b in boxes))
-        confs = [c for c in (self.confidence(s) for s in spans) if c is not None]
+        to_raw = self.offsets.to_raw
+        raw_start = to_raw(min(s.start for s in spans))
+        raw_end = to_raw(max(s.end for s in spans))
+        lo = max(0, raw_start - SNIPPET_CONTEXT)
+        snippet = " ".join(self.raw[lo:raw_end + SNIPPET_CONTEXT].split())
+        bbox = confidence = None
+        if self.boxes is not None:
+            boxes = [b for b in (self.bbox(s) for s in spans) if b is not None]
+            if boxes:
+                bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                        max(b[2] for b in boxes), max(b[3] for b in boxes))
+        if self.confidences is not None:
+            confs = [c for c in (self.confidence(s) for s in spans) if c is not None]
+            confidence = min(confs) if confs else None
         self.evidence[path] = Evidence.model_construct(
-            page=whole.page, start=whole.raw_start, end=whole.raw_end, snippet=snippet,
-            bbox=bbox, confidence=min(confs) if confs else None, note=note)
+            page=self.page_of(raw_start), start=raw_start, end=raw_end, snippet=snippet,
+            bbox=bbox, confidence=confidence, note=note)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
