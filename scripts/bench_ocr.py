@@ -36,15 +36,16 @@ class Pair:
     text: Path
 
 
-def default_pairs() -> list[Pair]:
+def sample_pairs() -> list[Pair]:
+    """Scans in samples/ and their text-layer twins (syn_0001_scan.pdf, syn_0001_text.pdf)."""
     pairs = [Pair(scan, scan.with_name(scan.name.replace("_scan.pdf", "_text.pdf")))
              for scan in sorted(SAMPLES.glob("*_scan.pdf"))]
-    pairs = [p for p in pairs if p.text.exists()]
-    if pairs:
-        return pairs
-    return [Pair(scan, SHARED_SCANS / "text" / scan.name)
-            for scan in sorted((SHARED_SCANS / "scan200").glob("*.pdf"))
-            if (SHARED_SCANS / "text" / scan.name).exists()]
+    return [p for p in pairs if p.text.exists()]
+
+
+def folder_pairs(scans: Path, texts: Path) -> list[Pair]:
+    """Scans and text-layer PDFs of the same name in two folders."""
+    return [Pair(scan, texts / scan.name) for scan in sorted(scans.glob("*.pdf")) if (texts / scan.name).exists()]
 
 
 def text_layer_pages(pairs: list[Pair]) -> tuple[list[list[str]], float]:
@@ -60,6 +61,12 @@ def text_layer_pages(pairs: list[Pair]) -> tuple[list[list[str]], float]:
     return pages, (time.perf_counter() - started) / max(count, 1)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of the children it waited for (Tesseract runs as one)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def ocr_page(job: tuple[str, int, str, int]) -> tuple[str, float]:
     """OCR of one page (run in a worker): its text and the CPU seconds it took."""
     import pypdfium2 as pdfium
@@ -67,14 +74,14 @@ def ocr_page(job: tuple[str, int, str, int]) -> tuple[str, float]:
     from pipeline.ingest.scan import read_scan
     path, index, engine_name, dpi = job
     ocr = engine(engine_name)
-    started = time.process_time()
+    started = cpu_seconds()
     pdf = pdfium.PdfDocument(path)
     page = pdf[index]
     image = page.render(scale=dpi / 72, grayscale=True).to_numpy().copy()
     page.close()
     pdf.close()
     text = read_scan(image.reshape(image.shape[0], image.shape[1]), dpi, ocr).text
-    return text, time.process_time() - started
+    return text, cpu_seconds() - started
 
 
 def warm(engine_name: str) -> None:
@@ -111,8 +118,13 @@ def main() -> None:
     parser.add_argument("--dpi", default="200,300")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="OCR processes (default: one per core)")
+    parser.add_argument("--scans", type=Path, help="folder of scanned PDFs (default: samples/, else the shared scans)")
+    parser.add_argument("--texts", type=Path, help="folder of their text-layer PDFs, same file names")
     args = parser.parse_args()
-    pairs = default_pairs()
+    if args.scans:
+        pairs = folder_pairs(args.scans, args.texts or args.scans)
+    else:
+        pairs = sample_pairs() or folder_pairs(SHARED_SCANS / "scan200", SHARED_SCANS / "text")
     if not pairs:
         raise SystemExit("no scanned PDF with a matching text PDF in samples/ or ../shared/scans")
     references, text_seconds = text_layer_pages(pairs)

@@ -19,7 +19,7 @@ from pipeline.document import PageText
 from pipeline.errors import CorruptFile, EmptyFile, EncryptedPdf, TooLarge, UnsupportedType
 from pipeline.ingest import IngestOptions, read_document
 from pipeline.ingest.layout import Token
-from pipeline.ingest.textlayer import readable_share
+from pipeline.ingest.textlayer import has_usable_text, readable_share
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -141,7 +141,7 @@ def test_text_layer_extraction_is_fast(tmp_path):
     assert per_page < 0.25  # the bench measures the real figure (target 0.1 s/page)
 
 
-def test_page_without_text_layer_is_ocrd(tmp_path, monkeypatch):
+def test_page_without_text_layer_is_ocrd_beside_a_text_page(tmp_path, monkeypatch):
     from reportlab.pdfgen import canvas
     import pipeline.ingest.pdf as pdf_module
 
@@ -155,20 +155,38 @@ def test_page_without_text_layer_is_ocrd(tmp_path, monkeypatch):
             return [Token.spread("扫描页文字", box, 0.99)]
 
     monkeypatch.setattr(pdf_module, "engine", lambda name: FakeEngine())
-    path = tmp_path / "drawing.pdf"
+    register_font()
+    path = tmp_path / "mixed.pdf"
     c = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H))
+    draw_contract_page(c)
+    c.showPage()
     c.rect(100, PAGE_H - 340, 300, 40, fill=1)          # x 100–400 pt, 300–340 pt from the top
     c.showPage()
     c.save()
     doc = read_document(path, IngestOptions(dpi=200))
-    assert doc.sources == ["ocr:fake"]
-    assert doc.raw == "扫描页文字"
-    assert doc.bbox(doc.span(0, 5)) == pytest.approx((100.0, 300.0, 400.0, 340.0), abs=2.0)
+    assert doc.sources == ["pdf-text", "ocr:fake"]
+    start = doc.page_starts[1]
+    assert doc.raw[start:] == "扫描页文字"
+    assert doc.page_of(start) == 2
+    assert doc.bbox(doc.span(start, start + 5)) == pytest.approx((100.0, 300.0, 400.0, 340.0), abs=2.0)
 
 
 def test_readable_share_tells_text_from_mojibake():
-    assert readable_share("甲方：北京市政务服务中心 (2025) No.1") == 1.0
+    assert readable_share("甲方：北京市政务服务中心 (2025) No.1 “双活”——×2") == 1.0
     assert readable_share("ç\u0094²æ\u0096¹ï¼\u009aå\u008c\u0097äº¬") < 0.5
+
+
+def test_cid_codes_or_a_stamp_over_a_scan_are_not_a_text_layer():
+    from types import SimpleNamespace
+
+    def page(text: str, image_share: float = 0.0) -> SimpleNamespace:
+        images = [{"x0": 0, "x1": PAGE_W, "top": 0, "bottom": PAGE_H * image_share}] if image_share else []
+        return SimpleNamespace(chars=[{"text": ch} for ch in text], images=images, width=PAGE_W, height=PAGE_H)
+
+    assert has_usable_text(page("甲方：北京市政务服务中心，乙方：中国电信股份有限公司北京分公司"))
+    assert not has_usable_text(page("(cid:12)(cid:873)(cid:44)"))
+    assert not has_usable_text(page("第 1 页", image_share=1.0))
+    assert has_usable_text(page("本合同由甲乙双方签订，" * 10, image_share=1.0))   # a searchable scan
 
 
 def test_blank_page_gives_empty_text(tmp_path):
@@ -218,6 +236,7 @@ def test_oversized_image_is_refused_before_decoding(tmp_path):
             read_document(path, IngestOptions())
 
 
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
 def test_unreadable_and_truncated_images(tmp_path):
     from PIL import Image
     bad = tmp_path / "scan.png"

@@ -17,7 +17,7 @@ import pytest
 from pipeline.ingest import IngestOptions, read_document
 from pipeline.ingest.cer import cer, normalized
 from pipeline.ingest.layout import Glyph, Token
-from pipeline.ingest.scan import drop_specks, fix_confusions
+from pipeline.ingest.cleanup import drop_specks, fix_confusions
 from test_ingest_pdf import COLUMNS, EXPECTED_LINES, SHARED, TOTAL_LINE, contract_pdf
 
 DPI = 200

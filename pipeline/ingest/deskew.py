@@ -5,8 +5,8 @@ is the angle at which the ink's horizontal projection is sharpest (text lines an
 table rules pile up into narrow peaks), searched coarse then fine on a reduced
 copy. `straighten` turns the page by any number of quarter turns (an upside-down
 page gets two), then rotates it by the skew onto a canvas large enough to keep
-every corner, and keeps the transform so that boxes found on the upright image map back to the
-page as scanned.
+every corner, and keeps the transform so that boxes found on the upright image
+map back to the page as scanned.
 """
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ class Upright:
 
     image: np.ndarray
     matrix: np.ndarray   # 2×3, scanned (x, y, 1) → upright (x, y)
-    angle: float         # degrees turned counter-clockwise, quarter turns included
 
     def to_scanned(self, boxes: list[Optional[Box]], scale: float = 1.0) -> list[Optional[Box]]:
         """Axis-aligned boxes, in scanned-page pixels times `scale`, around upright boxes."""
@@ -94,19 +93,19 @@ def rotate(gray: np.ndarray, angle: float) -> Upright:
     matrix[1, 2] += new_h / 2 - h / 2
     image = cv2.warpAffine(gray, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR,
                            borderMode=cv2.BORDER_CONSTANT, borderValue=BACKGROUND)
-    return Upright(image=image, matrix=matrix, angle=angle)
+    return Upright(image=image, matrix=matrix)
 
 
 def then(first: Upright, second: Upright) -> Upright:
     """`second` applied to the image of `first`, as one map from the scanned page."""
     a = np.vstack([first.matrix, [0, 0, 1]])
     b = np.vstack([second.matrix, [0, 0, 1]])
-    return Upright(image=second.image, matrix=(b @ a)[:2], angle=first.angle + second.angle)
+    return Upright(image=second.image, matrix=(b @ a)[:2])
 
 
 def straighten(gray: np.ndarray, quarter_turns: int = 0) -> Upright:
     """The page turned by `quarter_turns` × 90° counter-clockwise, then deskewed."""
-    page = Upright(image=gray, matrix=np.array([[1.0, 0, 0], [0, 1.0, 0]]), angle=0.0)
+    page = Upright(image=gray, matrix=np.array([[1.0, 0, 0], [0, 1.0, 0]]))
     if quarter_turns % 4:
         page = rotate(gray, 90.0 * (quarter_turns % 4))
     skew = estimate_skew(page.image)

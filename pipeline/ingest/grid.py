@@ -6,9 +6,9 @@ point. Text-layer pages get their grids from pdfplumber's table finder
 image: ink is binarized, horizontal and vertical rules are pulled out with
 morphological openings, rules that touch each other form one table, and the rules'
 positions (clustered) become the row and column edges. The rules are also painted
-out of the image the OCR reads. A cell that spans several
-rows or columns has no rule inside it, so its text lands in the row and column of
-its centre; the other cells it covers stay empty.
+out of the image the OCR reads. A cell that spans several rows or columns has no
+rule inside it, so its text lands in the row and column of its centre; the other
+cells it covers stay empty.
 """
 from __future__ import annotations
 
@@ -19,11 +19,13 @@ from typing import Sequence
 import cv2
 import numpy as np
 
+from pipeline.document import Box
+
 H_RULE_MIN_PT = 40.0      # a horizontal rule is at least this long (longer than "——" or a run of digits)
 V_RULE_MIN_PT = 14.0      # a vertical rule is at least this long (longer than a stroke of body text)
 RULE_BRIDGE_PT = 0.75     # gaps this short in a scanned rule are closed first
 EDGE_MERGE_PT = 4.0       # rules closer than this are one edge
-CROSSING_MARGIN = 0.2    # an edge within this share of a box's width from its side only touches it
+CROSSING_MARGIN = 0.2     # an edge within this share of a box's width from its side only touches it
 BINARIZE_BLOCK_PT = 12.0  # neighbourhood of the adaptive threshold
 BINARIZE_OFFSET = 15      # how much darker than its neighbourhood a pixel must be to be ink
 PAPER_PERCENTILE = 90     # the paper's tone: this percentile of the page's gray levels
@@ -44,11 +46,7 @@ class Grid:
     def col_count(self) -> int:
         return len(self.cols) - 1
 
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        return (self.cols[0], self.rows[0], self.cols[-1], self.rows[-1])
-
-    def crosses_column(self, box: tuple[float, float, float, float] | None) -> bool:
+    def crosses_column(self, box: Box | None) -> bool:
         """Whether an inner column edge runs through the box (not just along its side)."""
         if box is None:
             return False
@@ -79,7 +77,7 @@ def grid_from_edges(rows: Sequence[float], cols: Sequence[float], tolerance: flo
     r, c = cluster(rows, tolerance), cluster(cols, tolerance)
     if len(r) < 2 or len(c) < 3:
         return None
-    return Grid(tuple(r), tuple(c))
+    return Grid(tuple(float(v) for v in r), tuple(float(v) for v in c))
 
 
 # -- scanned pages ------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 Each frame is loaded on its own (bounded memory for long TIFFs), turned upright by
 its EXIF orientation, flattened onto white, converted to grayscale and read by
-`pipeline.ingest.scan`. The image's own resolution (its dpi tag, else
-`IngestOptions.dpi`) converts pixel boxes to points. Pillow's decompression-bomb
-limit is set here: a bigger image is refused as `TooLarge` before it is decoded.
+`pipeline.ingest.scan`. The image's resolution (its dpi tag, else
+`IngestOptions.dpi`, unless that gives a page no paper has) converts pixel boxes
+to points. Pillow's decompression-bomb limit is set here: a bigger image is
+refused as `TooLarge` before it is decoded.
 """
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from pipeline.ingest.ocr import engine
 from pipeline.ingest.scan import read_scan
 
 MAX_IMAGE_PIXELS = 100_000_000   # about A3 at 600 dpi; Pillow refuses anything bigger
-MIN_TAGGED_DPI = 50              # a dpi tag below this is a placeholder, not a resolution
-MAX_TAGGED_DPI = 2400
+MIN_PAGE_INCHES = 3.0            # a page's long side is between these at the resolution assumed
+MAX_PAGE_INCHES = 17.0           # (A3 is 16.5 inches long) ...
+A4_LONG_SIDE_INCHES = 11.69      # ... else the image is taken for an A4 page
 
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
@@ -34,12 +36,20 @@ def too_large(path: Path) -> TooLarge:
 
 
 def frame_dpi(frame: Image.Image, default: float) -> float:
+    """The frame's resolution: its dpi tag, else `default`; if that makes the page
+    smaller or larger than paper comes (a camera's 72 dpi tag), the resolution at
+    which the image's long side is the long side of A4."""
     dpi = frame.info.get("dpi")
     try:
         value = float(dpi[0]) if isinstance(dpi, tuple) else float(dpi)
     except (TypeError, ValueError, IndexError):
-        return default
-    return value if MIN_TAGGED_DPI <= value <= MAX_TAGGED_DPI else default
+        value = default
+    if value <= 0:
+        value = default
+    long_side = max(frame.width, frame.height)
+    if MIN_PAGE_INCHES <= long_side / value <= MAX_PAGE_INCHES:
+        return value
+    return long_side / A4_LONG_SIDE_INCHES
 
 
 def grayscale(frame: Image.Image) -> np.ndarray:

@@ -37,10 +37,10 @@ MARGIN_MIN_SHARE = 0.6      # prose reaching this far across the page marks the 
 WRAP_MARGIN_EM = 4.0        # a line ending this close to the right margin was wrapped (a number
                             # or a word that did not fit leaves a ragged edge)
 PARAGRAPH_MAX_GAP_EM = 3.0  # a line with a wider gap is a row of a form, not part of a paragraph
-WRAP_INDENT_EM = 1.0        # a continuation line starts no further right than this past its paragraph
-WRAP_LINE_GAP_EM = 1.0      # ... and no further below than this
-WRAP_OVERLAP_EM = 0.5       # (OCR boxes of adjacent lines may overlap this much)
-WRAP_HEIGHT_RATIO = 1.3     # ... and in a font of about the same size
+WRAP_INDENT_EM = 1.0        # a continuation line starts no further right than this past its paragraph,
+WRAP_LINE_GAP_EM = 1.0      # no further below than this (OCR boxes of adjacent lines may
+WRAP_OVERLAP_EM = 0.5       # overlap this much), and in a font of about the same size
+WRAP_HEIGHT_RATIO = 1.3
 SENTENCE_END = ("。", "：", ":", "；", ";", "！", "？")
 NEW_ITEM = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百零〇两\d]+[条章节款部]"
@@ -106,9 +106,10 @@ class Line:
 
     @property
     def text(self) -> str:
-        return "".join(g.char for g in self.glyphs(1.0))
+        return " ".join(t.text for t in self.tokens)
 
     def glyphs(self, em: float) -> list[Glyph]:
+        """The line's glyphs, a space between tokens that stand apart."""
         out: list[Glyph] = []
         for prev, token in zip([None, *self.tokens], self.tokens):
             if prev is not None:
@@ -181,13 +182,13 @@ def split_at_wide_spaces(token: Token, em: float) -> list[Token]:
     """The token cut where a space stands a column gap wide (OCR reads cells that
     sit close together as one line: "法定代表人　曾宇秀")."""
     out: list[list[Glyph]] = [[]]
-    last_ink: Optional[Glyph] = None
+    ink_right: Optional[float] = None
     for glyph in token.glyphs:
         if glyph.box is not None and not glyph.char.isspace():
-            if (last_ink is not None and out[-1] and out[-1][-1].char.isspace()
-                    and glyph.box[0] - last_ink.box[2] >= COLUMN_GAP_EM * em):  # type: ignore[index]
+            if (ink_right is not None and out[-1] and out[-1][-1].char.isspace()
+                    and glyph.box[0] - ink_right >= COLUMN_GAP_EM * em):
                 out.append([])
-            last_ink = glyph
+            ink_right = glyph.box[2]
         out[-1].append(glyph)
     return [Token(strip_spaces(glyphs)) for glyphs in out if strip_spaces(glyphs)]
 
@@ -339,7 +340,7 @@ def aligned_table(lines: list[Line], start: int, em: float) -> list[Block]:
     if sum(1 for split in run if len(split) >= 2) < MIN_TABLE_LINES:
         return []
     bounds = column_bounds((piece_span(p) for split in run for p in split), em)
-    if not bounds or all(NEW_ITEM.match(Token(split[0][0].glyphs).text) for split in run):
+    if not bounds or all(NEW_ITEM.match(split[0][0].text) for split in run):
         return []   # no columns, or a numbered list ("(1) …", "(2) …") set with wide spaces
     blocks = []
     for line, split in zip(lines[start:], run):

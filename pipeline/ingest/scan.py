@@ -1,13 +1,12 @@
 """Scanned pages: one page image → `PageText`, for scanned PDF pages and image files.
 
-The page is brought to a working resolution, deskewed, OCR'd, and, when the
-recognizer is unsure of most of what it read, tried again turned upside down and
-sideways (keeping the reading it is surest of). Dots read from specks of dirt are
-dropped where a real dot cannot stand (between Chinese characters, before a list
-number), and so is punctuation the recognizer doubts at the end of a line; a zero
-between capitals is read as the letter O and a doubtful "一" as a dash. Ruled grids are found on the same
-upright image, the layout writes the page text, and every character box is mapped
-back from the upright image to page coordinates in PDF points (top-left origin).
+The page is brought to a working resolution and deskewed; its ruled tables are
+found and their rules painted out; the printed area is OCR'd and the tokens
+cleaned (`pipeline.ingest.cleanup`). When the recognizer is unsure of most of what
+it read, the page is tried again turned upside down and sideways, keeping the
+reading it is surest of. The layout writes the page text, and every character box
+is mapped back from the upright image to page coordinates in PDF points (top-left
+origin).
 """
 from __future__ import annotations
 
@@ -20,7 +19,8 @@ import numpy as np
 from pipeline.document import PageText
 from pipeline.ingest.deskew import Upright, straighten
 from pipeline.ingest.grid import Grid, erase_rules, find_tables
-from pipeline.ingest.layout import Glyph, Token, assemble, is_wide
+from pipeline.ingest.cleanup import clean
+from pipeline.ingest.layout import Glyph, Token, assemble
 from pipeline.ingest.ocr import OcrEngine
 
 MIN_OCR_DPI = 150            # smaller scans are enlarged to this before OCR
@@ -30,69 +30,6 @@ TURNS_TO_TRY = (2, 1, 3)     # quarter turns tried, in order: upside down, then 
 POINTS_PER_INCH = 72.0
 CONTENT_MIN_INK_PX = 8       # a row or column with less ink than this holds only specks
 CONTENT_MARGIN_PT = 12.0     # margin kept around the printed area for OCR
-DOTS = set("·•˙`'_")          # read from specks of dirt; kept only inside a Latin word or a run
-CLOSERS = set(")]）】》」")
-DOUBTFUL_MARK_CONFIDENCE = 0.5  # punctuation read with less confidence at a line's end is dropped
-DASH_CONFIDENCE = 0.7        # a "一" read with less confidence is a dash
-
-
-def is_speck(char: str, left: str | None, right: str | None) -> bool:
-    """A dot the scanner's dirt made: a "·", "'" or "_" not inside a Latin word or a
-    run of its own kind, or a "." that starts a line, ends a number, or follows a
-    Chinese character or a bracket (a decimal point, "1. 总则" and "Co." are kept)."""
-    if char in DOTS:
-        inside_word = bool(left and right and left.isascii() and left.isalnum() and right.isascii() and right.isalnum())
-        return not (inside_word or char in (left, right))
-    if char != ".":
-        return False
-    if left is None or (left.isdigit() and right is None):
-        return True
-    return is_wide(left) or left in CLOSERS
-
-
-def is_doubtful_mark(glyph: Glyph) -> bool:
-    """Punctuation the recognizer barely believes in (a speck or a rule read as "-", ")")."""
-    return (glyph.conf is not None and glyph.conf < DOUBTFUL_MARK_CONFIDENCE
-            and not glyph.char.isalnum() and not glyph.char.isspace())
-
-
-def drop_specks(token: Token) -> Token:
-    """The token without speck dots (neighbours are looked at past dropped dots) and
-    without doubtful marks at its ends."""
-    ink = [g for g in token.glyphs if not g.char.isspace()]
-    dropped: set[int] = set()
-    left: str | None = None
-    for n, glyph in enumerate(ink):
-        right = ink[n + 1].char if n + 1 < len(ink) else None
-        if is_speck(glyph.char, left, right):
-            dropped.add(id(glyph))
-        else:
-            left = glyph.char
-    kept = [g for g in token.glyphs if id(g) not in dropped]
-    while kept and (kept[0].char.isspace() or is_doubtful_mark(kept[0])):
-        kept.pop(0)
-    while kept and (kept[-1].char.isspace() or is_doubtful_mark(kept[-1])):
-        kept.pop()
-    return Token(kept)
-
-
-def fix_confusions(token: Token) -> Token:
-    """Look-alikes the recognizer confuses: a zero between two capital letters is the
-    letter O (IOPS, TFLOPS); a "一" it is unsure of is a dash (服务—内存)."""
-    glyphs = token.glyphs
-    fixed = []
-    for i, g in enumerate(glyphs):
-        if (g.char == "0" and 0 < i < len(glyphs) - 1 and is_capital(glyphs[i - 1].char)
-                and is_capital(glyphs[i + 1].char)):
-            g = Glyph("O", g.box, g.conf)
-        elif g.char == "一" and g.conf is not None and g.conf < DASH_CONFIDENCE:
-            g = Glyph("—", g.box, g.conf)
-        fixed.append(g)
-    return Token(fixed)
-
-
-def is_capital(ch: str) -> bool:
-    return "A" <= ch <= "Z"
 
 
 def working_copy(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
@@ -137,7 +74,7 @@ def read_upright(gray: np.ndarray, dpi: float, engine: OcrEngine, quarter_turns:
     tables = find_tables(page.image, dpi)
     x0, y0, x1, y1 = content_box(page.image, dpi)
     read = engine.read(erase_rules(page.image, tables.rules)[y0:y1, x0:x1])
-    tokens = [fix_confusions(drop_specks(shifted(t, x0, y0))) for t in read]
+    tokens = [clean(shifted(t, x0, y0)) for t in read]
     return page, tables.grids, tokens
 
 

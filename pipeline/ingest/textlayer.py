@@ -23,7 +23,7 @@ MIN_CHARS_OVER_IMAGE = 50     # ... needs this many characters to be read as tex
 TABLE_EDGE_MERGE_PT = 1.0     # table cell edges closer than this are one edge
 WORD_X_TOLERANCE = 3.0        # pdfplumber: characters closer than this form one word
 WORD_Y_TOLERANCE = 3.0
-EXTRA_READABLE = set("·×÷±°‰′″№—–‘’“”…※→←↑↓√∶") | {"\u00a0"}
+EXTRA_READABLE = set("·×÷±°№※√∶→←↑↓")  # besides general punctuation (U+2000–U+206F)
 
 
 def is_readable(ch: str) -> bool:
