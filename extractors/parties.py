@@ -182,7 +182,7 @@ class PartyReader:
             target = role or line_role or self.role
             if target is None:
                 continue
-            if in_clause and role is None and line_role is None and not self.is_clause_context():
+            if in_clause and role is None and line_role is None and self.role is None:
                 continue
             found = True
             if value_span is not None:
@@ -191,9 +191,6 @@ class PartyReader:
 
     def is_context_anchor(self, text: str) -> bool:
         return any(w in text for w in vocab()["context_words"])
-
-    def is_clause_context(self) -> bool:
-        return self.role is not None and self.idle <= MAX_CONTEXT_IDLE_LINES
 
     # -- keys and values ---------------------------------------------------
     def classify_key(self, label: str) -> tuple[Optional[str], Optional[str]]:

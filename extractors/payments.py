@@ -22,6 +22,8 @@ from schemas import Payment
 PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%")
 FIGURE = regex.compile(r"(?:人民币|RMB)?\s*[:：]?\s*[¥￥]\s*(?P<n>\d+(?:\.\d+)?)|(?P<m>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元")
 LEADING_LABEL = regex.compile(r"^\s*(?:[-•]\s*)?[^:：,，。]{1,8}[:：]\s*")
+ITEM_NUMBER = regex.compile(r"^\s*(?:[\d一二三四五六七八九十]+[、.．)]|[(（][\d一二三四五六七八九十]+[)）])?\s*")
+PAYER_TAIL = regex.compile(r"[,，]?\s*(?:甲方|乙方)?\s*(?:应|应当|将|须|需)?\s*(?:向\S{1,4})?\s*$")
 TAX_CONTEXT = regex.compile(r"税率|税额|增值税")
 
 
@@ -96,12 +98,9 @@ def read_installment(sentence: Span) -> Optional[dict]:
             found["amount"] = found["words"]
     if not found and not words()["schedule"].search(text):
         return None
-    condition = text[:verb.start()].rstrip(" ,，、")
-    condition = regex.sub(r"^\s*(?:[\d一二三四五六七八九十]+[、.．)]|[(（][\d一二三四五六七八九十]+[)）])?\s*", "", condition)
-    condition = regex.sub(r"[,，]?\s*(?:甲方|乙方)?\s*(?:应|应当|将|须|需)?\s*(?:向\S{1,4})?\s*$", "", condition)
-    if label:
-        condition = condition[max(0, label.end() - (len(text) - len(text.lstrip()))):] if condition.startswith(
-            text[:label.end()].strip()) else condition
+    condition = text[label.end() if label else 0:verb.start()].rstrip(" ,，、")
+    condition = ITEM_NUMBER.sub("", condition)
+    condition = PAYER_TAIL.sub("", condition)
     if condition:
         start = text.index(condition)
         found["condition"] = sentence.sub(start, start + len(condition))

@@ -177,10 +177,6 @@ def check_restated_amounts(doc: ContractDoc) -> None:
             reported.add(later.value)
             add(doc, "restated_amount", "contract.total_amount", first.value, later.value,
                 evidence=["contract.total_amount"])
-    for check_facts in doc.facts.get("restated_amounts", []):
-        path, earlier, later = check_facts
-        if abs(earlier.value - later.value) > HALF_CENT:
-            add(doc, "restated_amount", path, earlier.value, later.value)
 
 
 def check_restated_quantities(doc: ContractDoc) -> None:

@@ -118,9 +118,11 @@ def split_cells(line: Line) -> Optional[Row]:
         return None
     if "\t" not in text and "|" not in text and "  " not in text and "\u3000" not in text:
         return None
+    min_cells = MIN_CELLS
     if "\t" in text:
         pieces = _pieces(text, "\t")
     elif text.count("|") >= 2 and not PIPE_RULE.match(text):
+        min_cells = 1
         pieces = _pieces(text, "|")
         if pieces and not pieces[0][1].strip():
             pieces = pieces[1:]
@@ -136,13 +138,9 @@ def split_cells(line: Line) -> Optional[Row]:
         if stripped:
             offset = start + piece.index(stripped)
             cells.append(Cell(line.span.sub(offset, offset + len(stripped)), column))
-    if len(cells) < (1 if separator_is_pipe(text) else MIN_CELLS):
+    if len(cells) < min_cells:
         return None
     return Row(line, cells, len(pieces))
-
-
-def separator_is_pipe(text: str) -> bool:
-    return "\t" not in text and text.count("|") >= 2
 
 
 def _pieces(text: str, separator: str) -> list[tuple[int, str]]:

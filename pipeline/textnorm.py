@@ -16,9 +16,8 @@ import regex
 from pipeline.document import ContractDoc, OffsetMap
 
 FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-FULLWIDTH.update({0x3000: 0x20, 0xFFE5: 0xA5, 0x00A0: 0x20, 0x2003: 0x20, 0x2002: 0x20, 0x0C: 0x0A})
+FULLWIDTH.update({0x3000: 0x20, 0xFFE5: 0xA5, 0x00A0: 0x20, 0x2003: 0x20, 0x2002: 0x20})
 
-FULLWIDTH_KEEP_BREAKS = {k: v for k, v in FULLWIDTH.items() if k != 0x0C}
 FURNITURE_MIN_REPEATS = 3
 FURNITURE_MIN_AT_BREAKS = 1
 FURNITURE_MIN_REPEATS_ANYWHERE = 4
@@ -40,10 +39,10 @@ Edit = tuple[int, int, str]
 
 def normalize(doc: ContractDoc) -> ContractDoc:
     """Fill doc.text, doc.offsets and doc.furniture from doc.raw."""
-    text = doc.raw.translate(FULLWIDTH)
-    edits = number_edits(text)
-    doc.text, doc.offsets = apply_edits(text, edits)
-    doc.furniture = find_furniture(doc.raw.translate(FULLWIDTH_KEEP_BREAKS), doc.text)
+    paged = doc.raw.translate(FULLWIDTH)
+    text, doc.offsets = apply_edits(paged, number_edits(paged))
+    doc.text = text.replace("\f", "\n")
+    doc.furniture = find_furniture(paged, doc.text)
     return doc
 
 

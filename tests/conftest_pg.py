@@ -1,6 +1,6 @@
 """PostgreSQL for tests: a throwaway schema per test on the server at 127.0.0.1:5432.
 
-Import the fixture into a test module (`from conftest_pg import pg_url`). The
+`tests/conftest.py` makes the fixture available to every test module. The
 server URL comes from DATABASE_URL_PG (default: role postgres, database test,
 trust authentication). When no server answers, the tests skip with the reason;
 with CONTRACTS_REQUIRE_POSTGRES=1 (set by .ci/run) they fail instead, so CI

@@ -8,7 +8,6 @@ from rich.console import Console
 from sqlalchemy import func, select
 
 import batchkit
-from conftest_pg import pg_url  # noqa: F401  (fixture)
 from pipeline.batch.discover import Source, identify
 from pipeline.batch.report import RunReport
 from pipeline.batch.runner import ArchiveRun

@@ -11,7 +11,6 @@ from pydantic import BaseModel
 from sqlalchemy import inspect, select
 from typer.testing import CliRunner
 
-from conftest_pg import pg_url  # noqa: F401  (fixture)
 from pipeline.batch.discover import Source
 from pipeline.cli import app
 from pipeline.db.engine import open_engine

@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 
 import batchkit
 import pipeline.language
-from conftest_pg import pg_url  # noqa: F401  (fixture)
 from pipeline.cli import app
 from pipeline.db.models import VIEW_NAMES, metadata
 

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 import batchkit
 import pipeline.language
-from conftest_pg import pg_url  # noqa: F401  (fixture)
 from pipeline.cli import app
 
 TESTS = Path(__file__).parent

@@ -223,7 +223,7 @@ class Composer:
         return f"{name}{self.s.colon}{inst.condition}，甲方向乙方支付{money}。"
 
     def money(self) -> None:
-        f, s, labels = self.f, self.s, self.s.labels
+        f, labels = self.f, self.s.labels
         first = [self.total_sentence()]
         tax = self.tax_sentence()
         if tax:
