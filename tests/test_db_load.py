@@ -17,7 +17,7 @@ from pipeline.db.engine import open_engine
 from pipeline.db.load import Store
 from pipeline.db.migrate import upgrade
 from pipeline.db.models import contracts, documents
-from pipeline.db.rows import ROW_COLUMNS
+from pipeline.db.rows import ROW_COLUMNS, group_rows, ungroup_rows
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -30,9 +30,10 @@ def engine(request, tmp_path):
 
 
 def set_value(payload: dict, table: str, index: int, column: str, value) -> None:
-    row = list(payload["children"][table][index])
-    row[ROW_COLUMNS[table].index(column)] = value
-    payload["children"][table][index] = tuple(row)
+    columns = ROW_COLUMNS[table]
+    rows = ungroup_rows(columns, payload["children"][table])
+    next(row for row in rows if row["list_index"] == index)[column] = value
+    payload["children"][table] = group_rows(columns, [tuple(row[c] for c in columns) for row in rows])
 
 
 def count(engine, table) -> int:
@@ -110,3 +111,12 @@ def test_a_second_run_skips_what_the_first_holds_then_what_it_loaded(tmp_path, p
     assert third.claim([source], force=True).todo == [source]
     third.close()
     engine.dispose()
+
+
+def test_rows_travel_without_their_nulls_and_come_back_whole():
+    columns = ("list_index", "name", "amount")
+    rows = [(0, "a", None), (1, None, 2.5), (2, "c", None)]
+    groups = group_rows(columns, rows)
+    assert groups == [(("list_index", "name"), [(0, "a"), (2, "c")]), (("list_index", "amount"), [(1, 2.5)])]
+    assert sorted(ungroup_rows(columns, groups), key=lambda r: r["list_index"]) == [
+        dict(zip(columns, row)) for row in rows]

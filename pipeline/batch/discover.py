@@ -17,8 +17,6 @@ from typing import Iterator, Optional
 
 from pipeline.ingest import SUPPORTED_SUFFIXES
 
-_CHUNK = 1 << 20
-
 
 @dataclass(frozen=True)
 class Source:
@@ -56,10 +54,8 @@ def identify(path: str) -> Source:
         if not stat.S_ISREG(info.st_mode):
             kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO, socket or device"
             return Source(path, unreadable=f"{path}: not a regular file ({kind}); remove it from the archive")
-        digest = hashlib.sha256()
         with open(path, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
+            digest = hashlib.file_digest(fh, "sha256")
     except FileNotFoundError:
         reason = "broken symbolic link" if os.path.islink(path) else "no such file (removed during the run?)"
         return Source(path, unreadable=f"{path}: {reason}")

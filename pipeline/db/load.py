@@ -40,7 +40,7 @@ from pipeline.db.engine import WRITE_OPTIONS, DatabaseUnavailable
 from pipeline.db.models import (
     CONTRACT_CHILDREN, FINDINGS, STATUS_FAILED, STATUS_OK, contracts, documents,
 )
-from pipeline.db.rows import ROW_COLUMNS
+from pipeline.db.rows import ROW_COLUMNS, Group, ungroup_rows
 
 COMMIT_EVERY = 64
 COMMIT_AFTER = 0.25  # seconds
@@ -88,8 +88,7 @@ class Store:
         self._upsert_document = _upsert_document(dialect)
         self._insert_contract = _FastInsert(
             contracts, ("document_id",) + ROW_COLUMNS["contracts"], dialect, returning=contracts.c.id)
-        self._insert_child = {t.name: _FastInsert(t, ("contract_id",) + ROW_COLUMNS[t.name], dialect)
-                              for t in CONTRACT_CHILDREN}
+        self._insert_child = {t.name: _ChildInsert(t, dialect) for t in CONTRACT_CHILDREN}
         # the driver's own cursor on this connection, for the statements every document runs
         self._cursor = self.connection.connection.dbapi_connection.cursor()
         self._driver_error = dialect.loaded_dbapi.Error
@@ -270,19 +269,18 @@ class Store:
     def _save_contract(self, document_id: int, payload: Payload,
                        reviews: dict[tuple[str, str], dict]) -> None:
         contract_id = self._insert_contract.one(self._cursor, (document_id, *payload["contract"]))
-        for name, rows in payload["children"].items():
-            if not rows:
-                continue
-            if reviews and name == FINDINGS.table.name:
-                self._insert_reviewed_findings(contract_id, rows, reviews)
+        for name, groups in payload["children"].items():
+            if reviews and groups and name == FINDINGS.table.name:
+                self._insert_reviewed_findings(contract_id, groups, reviews)
             else:
-                self._insert_child[name].many(self._cursor, [(contract_id, *row) for row in rows])
+                self._insert_child[name].many(self._cursor, contract_id, groups)
 
-    def _insert_reviewed_findings(self, contract_id: int, rows: list[tuple],
+    def _insert_reviewed_findings(self, contract_id: int, groups: list[Group],
                                   reviews: dict[tuple[str, str], dict]) -> None:
         """Findings with the review decisions of the previous extraction carried over."""
-        records = [dict(zip(ROW_COLUMNS[FINDINGS.table.name], row), contract_id=contract_id) for row in rows]
+        records = ungroup_rows(ROW_COLUMNS[FINDINGS.table.name], groups)
         for record in records:
+            record["contract_id"] = contract_id
             record.update(reviews.get((record["check_code"], record["subject"]), _OPEN_REVIEW))
         self.connection.execute(insert(FINDINGS.table), records)
 
@@ -330,7 +328,28 @@ class _FastInsert:
         return cursor.fetchone()[0]
 
     def many(self, cursor: Any, rows: list[tuple]) -> None:
-        cursor.executemany(self.sql, [self._params(row) for row in rows])
+        if self._convert or self._named or self._order is not None:
+            rows = [self._params(row) for row in rows]
+        cursor.executemany(self.sql, rows)
+
+
+class _ChildInsert:
+    """The INSERTs of a child table's row groups (`pipeline.db.rows.Group`) under one contract.
+
+    One statement per set of columns a group fills, compiled the first time it is seen.
+    """
+
+    def __init__(self, table: Table, dialect: Dialect):
+        self._table, self._dialect = table, dialect
+        self._compiled: dict[tuple[str, ...], _FastInsert] = {}
+
+    def many(self, cursor: Any, contract_id: int, groups: list[Group]) -> None:
+        for columns, rows in groups:
+            statement = self._compiled.get(columns)
+            if statement is None:
+                statement = self._compiled[columns] = _FastInsert(
+                    self._table, ("contract_id",) + columns, self._dialect)
+            statement.many(cursor, [(contract_id, *row) for row in rows])
 
 
 def _upsert_document(dialect: Dialect) -> Optional[_FastInsert]:
