@@ -9,6 +9,7 @@ FAKE_EXTRACT_DELAY (seconds per document) tune it.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -68,6 +69,8 @@ def fake_extract(path: Path, options: Optional[object] = None) -> ContractDoc:
     raw = data.decode("utf-8")
     if "EXTRACTOR BUG" in raw:
         raise ZeroDivisionError("division by zero")
+    if "EXTRACTOR HANGS" in raw:
+        time.sleep(120)
     fields = dict(_FIELD.findall(raw))
     if "合同编号" not in fields:
         raise NotAContract(f"{path}: no contract found (no 合同编号)")
@@ -107,6 +110,24 @@ def cli() -> None:
     pipeline.language.extract_file = fake_extract
     pipeline.language.EXTRACTOR_VERSION = os.environ.get("FAKE_EXTRACTOR_VERSION", FAKE_VERSION)
     app()
+
+
+def run_cli(archive: Path, db: Path, *args: str) -> tuple[int, str, dict]:
+    """`contracts run ARCHIVE --db sqlite:///DB --workers 2 ARGS` in this process: (exit code, output, report)."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    report = db.parent / f"report-{os.urandom(4).hex()}.json"
+    result = CliRunner().invoke(app, ["run", str(archive), "--db", f"sqlite:///{db}", "--workers", "2",
+                                      "--report", str(report), *args])
+    data = json.loads(report.read_text()) if report.exists() else {}
+    return result.exit_code, result.output, data
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute(sql).fetchall()
 
 
 def sqlite_counts(db: Path) -> dict[str, int]:

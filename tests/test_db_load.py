@@ -12,7 +12,7 @@ from pipeline.batch.discover import Source, identify
 from pipeline.batch.report import RunReport
 from pipeline.batch.runner import ArchiveRun
 from pipeline.batch.progress import make_progress
-from pipeline.batch.work import extract_payload
+from pipeline.batch.work import ExtractTask
 from pipeline.db.engine import open_engine
 from pipeline.db.load import Store
 from pipeline.db.migrate import upgrade
@@ -43,7 +43,7 @@ def count(engine, table) -> int:
 
 def test_a_document_that_fails_half_way_leaves_nothing(tmp_path, engine):
     (path,) = batchkit.write_contracts(tmp_path / "a", 1)
-    payload = extract_payload(str(path), batchkit.fake_extract, None)
+    payload = ExtractTask(batchkit.fake_extract).payload(str(path))
     broken = copy.deepcopy(payload)
     set_value(broken, "line_items", 2, "seq", None)  # NOT NULL: fails after the contract and parties
     store = Store(engine, "v1")
@@ -64,8 +64,8 @@ def test_a_record_the_database_refuses_is_recorded_and_the_run_goes_on(tmp_path,
         """An executor running in this process that corrupts one payload."""
         workers = 1
 
-        def submit(self, paths, extract, options):
-            payloads = [extract_payload(path, extract, options) for path in paths]
+        def submit(self, task, paths):
+            payloads = task(paths)
             for path, payload in zip(paths, payloads):
                 if path.endswith("00001.txt"):
                     set_value(payload, "parties", 0, "role", None)
@@ -76,7 +76,7 @@ def test_a_record_the_database_refuses_is_recorded_and_the_run_goes_on(tmp_path,
 
     report = RunReport("a", "db", "test", 1, "v1", False)
     store = Store(engine, "v1")
-    ArchiveRun(tmp_path / "a", store, OneBadPayload(), batchkit.fake_extract, report,
+    ArchiveRun(tmp_path / "a", store, OneBadPayload(), ExtractTask(batchkit.fake_extract), report,
                make_progress(3, Console(quiet=True))).run()
     store.close()
     assert report.documents["ok"] == 2 and list(report.failures) == ["load_error"]
@@ -100,7 +100,7 @@ def test_a_second_run_skips_what_the_first_holds_then_what_it_loaded(tmp_path, p
     assert first.claim([source], force=False).todo == [source]
     assert second.claim([source], force=False).busy == [source]
     assert first.claim([Source(str(path) + ".copy", source.sha256, source.size)], force=False).duplicate
-    first.save(source, extract_payload(str(path), batchkit.fake_extract, None))
+    first.save(source, ExtractTask(batchkit.fake_extract).payload(str(path)))
     assert second.claim([source], force=False).busy == [source]  # held until committed
     first.commit()
     assert second.claim([source], force=False).done == [source]

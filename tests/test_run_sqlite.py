@@ -1,47 +1,26 @@
 """`contracts run` into SQLite: loading, error isolation, re-runs, duplicates, crashed workers, progress."""
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from pathlib import Path
 
-import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
 import batchkit
+from batchkit import query, run_cli
 import pipeline.language
 from pipeline.batch.discover import discover
 from pipeline.batch.executors import LocalExecutor
 from pipeline.batch.progress import BarProgress, LogProgress, make_progress
 from pipeline.batch.report import RunReport
 from pipeline.batch.runner import run_archive
+from pipeline.batch.work import ExtractTask
 from pipeline.cli import app
 from pipeline.db.engine import open_engine
 from pipeline.db.load import Store
 from pipeline.db.migrate import upgrade
-
-
-@pytest.fixture
-def fake_extractor(monkeypatch):
-    """`contracts run` in this process uses the fake extractor and its version."""
-    monkeypatch.setattr(pipeline.language, "extract_file", batchkit.fake_extract)
-    monkeypatch.setattr(pipeline.language, "EXTRACTOR_VERSION", batchkit.FAKE_VERSION)
-    return monkeypatch
-
-
-def run_cli(archive: Path, db: Path, *args: str) -> tuple[int, str, dict]:
-    report = db.parent / f"report-{os.urandom(4).hex()}.json"
-    result = CliRunner().invoke(app, ["run", str(archive), "--db", f"sqlite:///{db}", "--workers", "2",
-                                      "--report", str(report), *args])
-    data = json.loads(report.read_text()) if report.exists() else {}
-    return result.exit_code, result.output, data
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(db) as connection:
-        return connection.execute(sql).fetchall()
 
 
 def test_good_contracts_load_and_each_bad_file_is_recorded_with_its_error(tmp_path, fake_extractor):
@@ -145,7 +124,7 @@ def test_a_crashed_worker_costs_only_its_document(tmp_path):
     store, pool = Store(engine, "v1"), LocalExecutor(2, preload=["batchkit"])
     report = RunReport(str(archive), "sqlite", "local", 2, "v1", False)
     try:
-        run_archive(archive, store, pool, crash_on_marker, report, lambda n: make_progress(n, Console(quiet=True)))
+        run_archive(archive, store, pool, ExtractTask(crash_on_marker), report, lambda n: make_progress(n, Console(quiet=True)))
     finally:
         pool.close()
         store.close()

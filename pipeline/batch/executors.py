@@ -1,6 +1,6 @@
 """Where extraction runs: a local process pool, or an existing Dask cluster.
 
-Both hand out futures for `extract_payloads(paths, extract, options)` and
+Both hand out futures for an `ExtractTask` over a few paths and
 wait for the first ones to finish; the runner bounds how many are in flight. A local pool
 whose worker died (a crash in a native library, the OOM killer) is replaced,
 and the futures it broke raise, so the runner can retry or record them. Dask
@@ -11,16 +11,15 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import signal
-from typing import Any, Iterable, Optional, Protocol
+from typing import Any, Iterable, Protocol
 
-from pipeline.batch.work import Extract, extract_payloads
-from pipeline.ingest import IngestOptions
+from pipeline.batch.work import ExtractTask
 
 
 class Executor(Protocol):
     workers: int
 
-    def submit(self, paths: list[str], extract: Extract, options: Optional[IngestOptions]) -> Any: ...
+    def submit(self, task: ExtractTask, paths: list[str]) -> Any: ...
 
     def wait(self, futures: Iterable[Any], timeout: float) -> set[Any]: ...
 
@@ -41,13 +40,13 @@ class LocalExecutor:
         return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
                                       initializer=_ignore_interrupts)
 
-    def submit(self, paths: list[str], extract: Extract, options: Optional[IngestOptions]) -> cf.Future:
+    def submit(self, task: ExtractTask, paths: list[str]) -> cf.Future:
         try:
-            return self._pool.submit(extract_payloads, paths, extract, options)
+            return self._pool.submit(task, paths)
         except cf.process.BrokenProcessPool:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._new_pool()
-            return self._pool.submit(extract_payloads, paths, extract, options)
+            return self._pool.submit(task, paths)
 
     def wait(self, futures: Iterable[cf.Future], timeout: float) -> set[cf.Future]:
         return cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED).done
@@ -70,8 +69,8 @@ class DaskExecutor:
         self._client = Client(scheduler, set_as_default=False)
         self.workers = max(1, sum(self._client.nthreads().values()))
 
-    def submit(self, paths: list[str], extract: Extract, options: Optional[IngestOptions]) -> Any:
-        return self._client.submit(extract_payloads, paths, extract, options, pure=False)
+    def submit(self, task: ExtractTask, paths: list[str]) -> Any:
+        return self._client.submit(task, paths, pure=False)
 
     def wait(self, futures: Iterable[Any], timeout: float) -> set[Any]:
         from distributed import wait

@@ -2,7 +2,9 @@
 
 Counts cover this run only: documents by outcome (ok, failed, error, skipped
 and why skipped), why documents failed (by error code, with a count and one
-example), contracts, line items and findings by check code loaded, and time.
+example), contracts, line items and findings by check code loaded, documents
+recorded under the archive's folder that it no longer holds (stale, or pruned),
+and time.
 """
 from __future__ import annotations
 
@@ -42,6 +44,8 @@ class RunReport:
     line_items: int = 0
     findings: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    stale: int = 0   # recorded under the archive's folder, no longer found there
+    pruned: int = 0  # stale documents deleted (--prune)
 
     def add_skipped(self, reason: str, count: int = 1) -> None:
         self.documents[SKIPPED] += count
@@ -74,6 +78,7 @@ class RunReport:
             "failures": dict(sorted(self.failures.items(), key=lambda kv: -kv[1]["count"])),
             "contracts": self.contracts, "line_items": self.line_items,
             "findings": dict(sorted(self.findings.items())),
+            "stale": self.stale, "pruned": self.pruned,
             "seconds": round(self.seconds, 3),
             "contracts_per_second": None if rate is None else round(rate, 2),
         }
@@ -95,6 +100,10 @@ class RunReport:
         table.add_row("line items loaded", str(self.line_items))
         for check, count in data["findings"].items():
             table.add_row(f"findings {check}", str(count))
+        if self.stale:
+            table.add_row("documents no longer in the archive (--prune deletes them)", str(self.stale))
+        if self.pruned:
+            table.add_row("documents no longer in the archive, deleted", str(self.pruned))
         rate = data["contracts_per_second"]
         table.add_row("time", f"{self.seconds:.1f} s" + (f" ({rate:.1f} contracts/s)" if rate else ""))
         console.print(table)

@@ -9,6 +9,10 @@ worker, or a record the database refused), or skipped. Nothing a single file
 does stops the run: when a worker dies, every document it may have taken down
 with its pool is tried again alone, so only the one that kills a worker by
 itself is recorded as an error.
+
+A run that went through the whole archive then counts the documents recorded
+under the archive's folder that it did not find there (a file changed or
+removed since an earlier run) and, with `prune`, deletes them.
 """
 from __future__ import annotations
 
@@ -23,11 +27,10 @@ from pipeline.batch.discover import Source, discover, identify
 from pipeline.batch.executors import Executor
 from pipeline.batch.progress import RunProgress
 from pipeline.batch.report import RunReport
-from pipeline.batch.work import Extract, Payload, failure_payload
+from pipeline.batch.work import ExtractTask, Payload, failure_payload
 from pipeline.db.load import RecordRefused, Store
 from pipeline.db.models import STATUS_ERROR, STATUS_FAILED, STATUS_OK
 from pipeline.errors import Unreadable
-from pipeline.ingest import IngestOptions
 
 #: How long to wait for a result before committing what is saved (seconds).
 _POLL = 0.2
@@ -41,11 +44,10 @@ def count_files(root: Path) -> int:
 
 
 class ArchiveRun:
-    def __init__(self, root: Path, store: Store, executor: Executor, extract: Extract,
-                 report: RunReport, progress: RunProgress, *, force: bool = False,
-                 options: Optional[IngestOptions] = None):
-        self.root, self.store, self.executor, self.extract = root, store, executor, extract
-        self.report, self.progress, self.force, self.options = report, progress, force, options
+    def __init__(self, root: Path, store: Store, executor: Executor, task: ExtractTask,
+                 report: RunReport, progress: RunProgress, *, force: bool = False, prune: bool = False):
+        self.root, self.store, self.executor, self.task = root, store, executor, task
+        self.report, self.progress, self.force, self.prune = report, progress, force, prune
         self.in_flight_limit = max(16, 4 * MAX_CHUNK * executor.workers)  # documents
         self._in_flight: dict[Any, tuple[list[Source], bool]] = {}  # future → (sources, running alone)
         self._pending = 0  # documents in flight
@@ -73,12 +75,20 @@ class ArchiveRun:
                 for future in self.executor.wait(self._in_flight, timeout=_POLL):
                     self._collect(future)
             self.store.commit()
+            self._settle_stale()
         except KeyboardInterrupt:
             self.store.commit()  # every saved document is whole: keep them
             raise
         finally:
             self.report.seconds = time.monotonic() - started
         return self.report
+
+    def _settle_stale(self) -> None:
+        """Count, or with `prune` delete, the documents under the archive this run did not find."""
+        if self.prune:
+            self.report.pruned = self.store.prune_stale(self.root)
+        else:
+            self.report.stale = self.store.count_stale(self.root)
 
     def _admit(self, paths: list[str]) -> None:
         claim = self.store.claim([identify(p) for p in paths], self.force)
@@ -104,7 +114,7 @@ class ArchiveRun:
         return max(1, min(MAX_CHUNK, int(CHUNK_SECONDS / max(self._seconds_per_document, 1e-6))))
 
     def _submit(self, sources: list[Source], alone: bool) -> None:
-        future = self.executor.submit([s.path for s in sources], self.extract, self.options)
+        future = self.executor.submit(self.task, [s.path for s in sources])
         self._in_flight[future] = (sources, alone)
         self._pending += len(sources)
 
@@ -154,13 +164,12 @@ def _with_path(message: str, path: str) -> str:
     return f"{path}: {message}"
 
 
-def run_archive(root: Path, store: Store, executor: Executor, extract: Extract, report: RunReport,
+def run_archive(root: Path, store: Store, executor: Executor, task: ExtractTask, report: RunReport,
                 make_progress: Callable[[int], RunProgress], *, force: bool = False,
-                options: Optional[IngestOptions] = None) -> RunReport:
+                prune: bool = False) -> RunReport:
     """Run over the archive at `root`; see the module docstring."""
     progress = make_progress(count_files(root))
     try:
-        return ArchiveRun(root, store, executor, extract, report, progress,
-                          force=force, options=options).run()
+        return ArchiveRun(root, store, executor, task, report, progress, force=force, prune=prune).run()
     finally:
         progress.close()

@@ -1,17 +1,22 @@
-"""The task a batch worker runs: extract one file and return a small, picklable payload.
+"""The task batch workers run: extract files and return small, picklable payloads.
 
 Runs in a worker process (local pool or Dask worker). It never raises: bad
-input becomes a "failed" payload with the error's code and message, any other
-exception an "error" payload naming the exception and where it was raised, so
-the main process can record it and go on. A successful payload carries the
-record already split into table rows (`pipeline.db.rows`), never the document.
+input becomes a "failed" payload with the error's code and message, a document
+that runs past the time limit a "timeout" error, any other exception an
+"error" payload naming the exception and where it was raised, so the main
+process can record it and go on. A successful payload carries the record
+already split into table rows (`pipeline.db.rows`), never the document.
 """
 from __future__ import annotations
 
+import signal
+import threading
 import time
 import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from pipeline.db.models import STATUS_ERROR, STATUS_FAILED, STATUS_OK
 from pipeline.db.rows import record_rows, record_summary
@@ -21,34 +26,75 @@ from pipeline.ingest import IngestOptions
 
 Extract = Callable[[Path, Optional[IngestOptions]], ContractDoc]
 Payload = dict[str, Any]
+TIMEOUT_CODE = "timeout"
 
 
-def extract_payload(path: str, extract: Extract, options: Optional[IngestOptions]) -> Payload:
-    """Run `extract` on `path`; see the module docstring for the payload's shape."""
-    started = time.perf_counter()
+class ExtractionTimeout(Exception):
+    """A document took longer than the run's --timeout."""
+
+
+@dataclass(frozen=True)
+class ExtractTask:
+    """`extract` with `options` over a few paths, each document within `timeout` seconds.
+
+    The time limit is a SIGALRM timer, so it holds in the main thread of a
+    worker process (the local executor); Dask runs tasks in threads, where
+    the limit is not applied.
+    """
+
+    extract: Extract
+    options: Optional[IngestOptions] = None
+    timeout: Optional[float] = None
+
+    def __call__(self, paths: list[str]) -> list[Payload]:
+        """One payload per path: one task for several quick documents."""
+        return [self.payload(path) for path in paths]
+
+    def payload(self, path: str) -> Payload:
+        """Extract `path`; see the module docstring for the payload's shape."""
+        started = time.perf_counter()
+        try:
+            with _time_limit(self.timeout):
+                doc = self.extract(Path(path), self.options)
+                record = doc.record.model_dump(mode="json")
+                contract, children = record_rows(record, {key: vars(ev) for key, ev in doc.evidence.items()})
+        except InputError as err:
+            return _failure(STATUS_FAILED, err.code, err.message, started)
+        except ExtractionTimeout:
+            return _failure(STATUS_ERROR, TIMEOUT_CODE,
+                            f"extraction took longer than {self.timeout:g} s and was stopped; the next run "
+                            "tries it again (raise --timeout for very long scans)", started)
+        except Exception as err:  # an extractor bug: record it, never stop the run
+            return _failure(STATUS_ERROR, type(err).__name__, _describe_bug(err), started)
+        return {
+            "status": STATUS_OK,
+            "pages": doc.page_count,
+            "timings": {stage: round(seconds, 6) for stage, seconds in doc.timings.items()},
+            "warnings": list(doc.warnings),
+            "extract_seconds": time.perf_counter() - started,
+            "contract": contract,
+            "children": children,
+            "summary": record_summary(record),
+        }
+
+
+@contextmanager
+def _time_limit(seconds: Optional[float]) -> Iterator[None]:
+    """Raise `ExtractionTimeout` in the block after `seconds`; a timer set before is restored after."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise ExtractionTimeout()
+
+    handler = signal.signal(signal.SIGALRM, expire)
+    outer = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        doc = extract(Path(path), options)
-        record = doc.record.model_dump(mode="json")
-        contract, children = record_rows(record, {key: vars(ev) for key, ev in doc.evidence.items()})
-    except InputError as err:
-        return _failure(STATUS_FAILED, err.code, err.message, started)
-    except Exception as err:  # an extractor bug: record it, never stop the run
-        return _failure(STATUS_ERROR, type(err).__name__, _describe_bug(err), started)
-    return {
-        "status": STATUS_OK,
-        "pages": doc.page_count,
-        "timings": {stage: round(seconds, 6) for stage, seconds in doc.timings.items()},
-        "warnings": list(doc.warnings),
-        "extract_seconds": time.perf_counter() - started,
-        "contract": contract,
-        "children": children,
-        "summary": record_summary(record),
-    }
-
-
-def extract_payloads(paths: list[str], extract: Extract, options: Optional[IngestOptions]) -> list[Payload]:
-    """`extract_payload` for each path: one task for several quick documents."""
-    return [extract_payload(path, extract, options) for path in paths]
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, *outer)
+        signal.signal(signal.SIGALRM, handler)
 
 
 def failure_payload(status: str, code: str, message: str) -> Payload:

@@ -15,6 +15,9 @@ import typer
 
 from pipeline.db.engine import DEFAULT_URL
 
+#: Seconds per document before it is stopped: room for a few hundred scanned pages.
+DEFAULT_TIMEOUT = 1800.0
+
 
 class ExecutorKind(str, Enum):
     local = "local"
@@ -36,6 +39,11 @@ def run(
     scheduler: Optional[str] = typer.Option(None, "--scheduler",
                                             help="Dask scheduler address, e.g. tcp://HOST:8786."),
     force: bool = typer.Option(False, "--force", help="Re-extract documents already loaded."),
+    prune: bool = typer.Option(False, "--prune", help="Delete documents recorded under ARCHIVE whose file "
+                               "changed or is gone (the summary counts them without this)."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", min=0,
+                                  help="Seconds one document may take before it is stopped and recorded "
+                                  "as an error (0: no limit; not applied with --executor dask)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write the summary as JSON here."),
     ocr: str = typer.Option("rapidocr", "--ocr", help="OCR engine for scans and images: rapidocr or tesseract."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of encrypted PDFs."),
@@ -47,6 +55,7 @@ def run(
     from pipeline.batch.progress import make_progress
     from pipeline.batch.report import RunReport
     from pipeline.batch.runner import run_archive
+    from pipeline.batch.work import ExtractTask
     from pipeline.db.engine import DatabaseUnavailable, display_url, open_engine, reachable
     from pipeline.db.load import Store
     from pipeline.db.migrate import upgrade
@@ -84,9 +93,9 @@ def run(
     store = Store(engine, EXTRACTOR_VERSION)
     try:
         with reachable(engine):
-            run_archive(archive, store, pool, extract_file, summary,
-                        lambda total: make_progress(total, err_console),
-                        force=force, options=IngestOptions(ocr_engine=ocr, password=password))
+            task = ExtractTask(extract_file, IngestOptions(ocr_engine=ocr, password=password), timeout or None)
+            run_archive(archive, store, pool, task, summary, lambda total: make_progress(total, err_console),
+                        force=force, prune=prune)
     except DatabaseUnavailable as err:
         _fail(f"{err}; what was committed stays: run the same command again to finish")
     except KeyboardInterrupt:

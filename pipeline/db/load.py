@@ -20,16 +20,24 @@ committed. Killed at any moment, a run loses at most its open transaction:
 documents not yet committed are simply extracted again by the next run.
 Review decisions on findings survive a re-extraction when the same check
 reports on the same subject.
+
+Every document a run finds gets `seen_at` set (a document already loaded also
+gets the path it was found at, so a moved file is not extracted again). After a
+complete run, the documents recorded under the archive's folder that it did
+not see are stale: their file changed or was removed. `count_stale` counts
+them, `prune_stale` deletes them with their contracts.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 from sqlalchemy import (
-    JSON, Column, DateTime, Dialect, Engine, Table, Transaction, delete, insert, select, text, update,
+    JSON, Column, ColumnElement, DateTime, Dialect, Engine, Table, Transaction, bindparam, delete, func,
+    insert, select, text, update,
 )
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects import postgresql, sqlite
@@ -55,6 +63,8 @@ _DOCUMENT_COLUMNS = tuple(c.name for c in documents.columns if c.name != "id")
 _UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 _TRY_LOCKS = text("SELECT k, pg_try_advisory_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k")
 _UNLOCKS = text("SELECT pg_advisory_unlock(k) FROM unnest(CAST(:keys AS bigint[])) AS k")
+_SEEN = (update(documents).where(documents.c.sha256 == bindparam("sha"))
+         .values(path=bindparam("found_at"), seen_at=bindparam("seen")))
 
 
 def lock_key(document_key: str) -> int:
@@ -79,6 +89,7 @@ class Claim:
 class Store:
     def __init__(self, engine: Engine, extractor_version: str):
         self.extractor_version = extractor_version
+        self.started = datetime.now(timezone.utc)
         self.connection = engine.connect().execution_options(**WRITE_OPTIONS)
         dialect = self.connection.dialect
         self._advisory = dialect.name == "postgresql"
@@ -159,6 +170,10 @@ class Store:
                 claim.todo.append(source)
                 if source.sha256 in state:
                     self._existing.add(source.key)
+        if claim.done:
+            seen = datetime.now(timezone.utc)
+            self.connection.execute(_SEEN, [{"sha": s.sha256, "found_at": s.path, "seen": seen}
+                                            for s in claim.done])
         self.release(claim.done)
         return claim
 
@@ -185,6 +200,24 @@ class Store:
             if k not in locked:
                 self._held.discard(source.key)
         return [s for k, s in keys.items() if k in locked]
+
+    # -- documents no longer in the archive ------------------------------------
+    def _stale(self, root: str | os.PathLike[str]) -> ColumnElement[bool]:
+        """Documents under `root` that this run has not seen (call once the whole archive is through)."""
+        folder = os.path.join(os.path.abspath(root), "")
+        return documents.c.path.startswith(folder, autoescape=True) & (
+            documents.c.seen_at.is_(None) | (documents.c.seen_at < self.started))
+
+    def count_stale(self, root: str | os.PathLike[str]) -> int:
+        self._begin()
+        return self.connection.execute(select(func.count()).where(self._stale(root))).scalar_one()
+
+    def prune_stale(self, root: str | os.PathLike[str]) -> int:
+        """Delete the stale documents under `root` with their contracts; returns how many."""
+        self._begin()
+        pruned = self.connection.execute(delete(documents).where(self._stale(root))).rowcount
+        self.commit()
+        return pruned
 
     def _states(self, hashes: list[str]) -> dict[str, tuple[str, str]]:
         """sha256 → (status, extractor version) of the documents already recorded."""
@@ -229,12 +262,13 @@ class Store:
             err, self._cursor.connection, self._cursor)
 
     def _save_document(self, source: Source, payload: Payload) -> int:
+        now = datetime.now(timezone.utc)
         values: dict[str, Any] = {
             "sha256": source.sha256, "path": source.path, "size": source.size, "pages": payload.get("pages"),
             "status": payload["status"], "error_code": payload.get("error_code"),
             "error": payload.get("error"), "extractor_version": self.extractor_version,
             "extract_seconds": payload.get("extract_seconds"), "timings": payload.get("timings"),
-            "warnings": payload.get("warnings"), "loaded_at": datetime.now(timezone.utc),
+            "warnings": payload.get("warnings"), "loaded_at": now, "seen_at": now,
         }
         if source.sha256 and self._upsert_document is not None:
             return self._upsert_document.one(self._cursor, tuple(values[c] for c in _DOCUMENT_COLUMNS))

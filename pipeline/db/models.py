@@ -56,6 +56,8 @@ documents = Table(
     Column("timings", JSON, comment="seconds per pipeline stage"),
     Column("warnings", JSON),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", DateTime(timezone=True),
+           comment="when a run last found this content in the archive, at this path"),
     Index(None, "path"),
 )
 
