@@ -22,7 +22,7 @@ import regex
 
 from extractors.common import Statement, as_written
 from extractors.lexicon import load
-from extractors.values.numbers import as_float, parse_plain_number as plain_number
+from extractors.values.numbers import as_float, money_value, parse_plain_number as plain_number
 from extractors.values.units import read_basis, read_unit, service_unit_rule
 from pipeline.document import ContractDoc, Span
 from pipeline.tables import MAX_FRAGMENT_CHARS, Cell, Row, Table
@@ -43,6 +43,9 @@ MAX_PERIOD_MONTHS = 120
 PRICE_WITH_BASIS = regex.compile(r"^\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*元?\s*/\s*[^\d\s]{1,8}$")
 LABEL_NOISE = regex.compile(r"[(（][^)）]*(?:[)）]|$)|\s|[:：]")
 SEQ_OR_CODE = regex.compile(r"^\d{1,6}(?:\.\d{1,2})?$")
+#: A sum stated in one cell: "合计：201600元", "总价 ¥201600.00 (大写…)".
+INLINE_SUM = regex.compile(r"(?P<label>[^\d:：¥￥]{2,24}?)\s*[:：]?\s*(?:人民币)?\s*[¥￥]?\s*"
+                           r"(?P<n>\d+(?:\.\d+)?)\s*(?:(?P<wan>万)?元)?\s*(?:[(（].*)?")
 
 
 @dataclass
@@ -174,6 +177,10 @@ def read_price_table(table: Table) -> PriceTable:
             if is_label_fragment(row):
                 continue
             pending_sum = None
+        inline = inline_sum(row.cells[0])
+        if inline is not None:
+            parsed.sums.append((len(parsed.rows), inline))
+            continue
         label = sum_label(row.cells[0].text)
         if label is not None:
             reading = SumReading(label[0], row.cells[0].span, is_total=label[1])
@@ -200,6 +207,19 @@ def read_price_table(table: Table) -> PriceTable:
         if parsed.rows:
             continue_row(parsed.rows[-1], row)
     return parsed
+
+
+def inline_sum(cell: Cell) -> Optional[SumReading]:
+    """A sum whose label and figure share one cell ("合计：201600元")."""
+    match = INLINE_SUM.fullmatch(cell.text)
+    if match is None:
+        return None
+    label = sum_label(match.group("label"))
+    if label is None:
+        return None
+    value = money_value(match)
+    return SumReading(label[0], cell.span.sub(match.start("label"), match.end("label")), value,
+                      cell.span.sub(match.start("n"), match.end("n")), is_total=label[1])
 
 
 def is_label_fragment(row: Row) -> bool:

@@ -18,10 +18,9 @@ from extractors.common import Statement, as_written, prose_lines, sentences
 from extractors.lexicon import alternation, load
 from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.dates import DATE, months_between, parse_date
-from extractors.values.numbers import as_float, parse_small_int, to_decimal
+from extractors.values.numbers import MONEY, as_float, money_end, money_value, parse_small_int, to_decimal
 from pipeline.document import ContractDoc, Line, Span
 
-FIGURE = regex.compile(r"(?:人民币|RMB)?\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元")
 PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%")
 BLANK_VALUE = regex.compile(r"^[_\-—\s/]*$")
 MAX_TITLE_CHARS = 60
@@ -49,7 +48,9 @@ def patterns() -> dict[str, regex.Pattern]:
             r"(?P<u>个月|年)(?!\s*\d{1,2}\s*月)(?!度|底|初)") for i, words in enumerate(vocab["labels"]["term"])},
         "total": regex.compile(r"(?:" + label("total") + r")"),
         "excl_tax": regex.compile(r"(?:" + label("excl_tax") + r")\s*[:：为]?"),
-        "tax_rate": regex.compile(r"(?:" + label("tax_rate") + r")\s*(?:为|是|[:：])?\s*(?P<n>\d+(?:\.\d+)?)\s*%"),
+        "tax_rate": regex.compile(
+            r"(?:" + label("tax_rate") + r")\s*(?:为|是|[:：])?\s*(?P<n>\d+(?:\.\d+)?)\s*%"
+            r"|(?P<n>\d+(?:\.\d+)?)\s*%\s*的?\s*(?:" + label("tax_rate_after") + r")"),
         "period": regex.compile(
             r"(?P<a>" + DATE.pattern + r")\s*(?:起)?\s*(?:至|到|—|－|-|~|～)\s*(?P<b>" + DATE.pattern.replace("?P<", "?P<b_") + r")"),
     }
@@ -222,16 +223,14 @@ def total_statements(doc: ContractDoc) -> list[tuple[Statement, Optional[Stateme
             window = text[match.end():window_end]
             if PERCENT.match(window.lstrip(" 的")):
                 continue
-            figure = FIGURE.search(window)
+            figure = MONEY.search(window)
             if not figure or not TOTAL_GAP.fullmatch(window[:figure.start()]):
                 continue
-            value = to_decimal(figure.group("n"))
+            value = money_value(figure)
             if value is None:
                 continue
-            if figure.group("wan"):
-                value *= 10000
-            start = match.end() + figure.start("n")
-            statement = Statement(value, sentence.sub(start, match.end() + figure.end("n")), "total")
+            statement = Statement(value, sentence.sub(match.end() + figure.start("n"), match.end() + money_end(figure)),
+                                  "total")
             words = None
             for w_start, w_end, w_value in find_cn_amounts(window):
                 words = Statement(w_value, sentence.sub(match.end() + w_start, match.end() + w_end), "words")
@@ -247,13 +246,11 @@ def amount_excl_tax(doc: ContractDoc) -> Optional[Statement]:
         match = pattern.search(sentence.text)
         if not match:
             continue
-        figure = FIGURE.search(sentence.text, match.end(), match.end() + TOTAL_WINDOW)
+        figure = MONEY.search(sentence.text, match.end(), match.end() + TOTAL_WINDOW)
         if figure:
-            value = to_decimal(figure.group("n"))
+            value = money_value(figure)
             if value is not None:
-                if figure.group("wan"):
-                    value *= 10000
-                return Statement(value, sentence.sub(figure.start("n"), figure.end("n")), "excl_tax")
+                return Statement(value, sentence.sub(figure.start("n"), money_end(figure)), "excl_tax")
     return None
 
 

@@ -5,7 +5,9 @@ of order-form and signature tables, and role-prefixed keys in the body
 ("甲方项目负责人及联系方式: 李四, 138…"). A role anchor ("委托人（甲方）: X",
 "乙方名称\tY", "乙方收款账户信息:") opens that party's context; keys under it
 fill that party's fields until another anchor, a heading or a run of lines
-without keys. The first statement of a field wins: the opening block comes
+without keys. A line naming both parties side by side ("甲方：X    乙方：Y")
+opens two columns: the keys of the lines under it go to the party whose column
+they stand in. The first statement of a field wins: the opening block comes
 first, order forms and signature pages fill what it left open. Labels live in
 extractors/vocab/parties.toml.
 """
@@ -79,7 +81,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
         if line.furniture or not line.text.strip():
             continue
         if line.number in headings:
-            reader.role = None
+            reader.forget_context()
         reader.read_line(line, in_clause=line.number in clause_lines)
     doc.record.parties = []
     for role, draft in drafts.items():
@@ -105,10 +107,17 @@ class PartyReader:
         self.doc = doc
         self.drafts = drafts
         self.role: Optional[str] = None
+        self.columns: list[tuple[int, str]] = []  # (where a party's column starts, its role)
         self.idle = 0
+
+    def forget_context(self) -> None:
+        self.role = None
+        self.columns = []
 
     def read_line(self, line: Line, in_clause: bool) -> None:
         row = self.doc.rows[line.number] if self.doc.rows else split_cells(line)
+        if row is not None and any(self.holds_key_and_value(cell.text) for cell in row.cells):
+            row = None  # "甲方：X<tab>乙方：Y": keys and values share cells, read as prose
         if row is None and "  " in line.text.strip():
             pair = loose_row(line)
             if len(pair.cells) == 2 and self.classify_key(pair.cells[0].text) != (None, None):
@@ -118,7 +127,7 @@ class PartyReader:
         found = self.read_cells(row) if row is not None else self.read_prose(line, in_clause)
         self.idle = 0 if found else self.idle + 1
         if self.idle > MAX_CONTEXT_IDLE_LINES:
-            self.role = None
+            self.forget_context()
 
     # -- table rows --------------------------------------------------------
     def read_cells(self, row) -> bool:
@@ -157,6 +166,7 @@ class PartyReader:
             return False
         found = False
         line_role: Optional[str] = None
+        self.read_columns(keys)
         for n, match in enumerate(keys):
             end = keys[n + 1].start() if n + 1 < len(keys) else len(text)
             value_span = _trim(line.span.sub(match.end(), end))
@@ -179,7 +189,7 @@ class PartyReader:
                 continue
             if role is not None:
                 line_role = role
-            target = role or line_role or self.role
+            target = role or self.column_role(match.start(), n, len(keys)) or line_role or self.role
             if target is None:
                 continue
             if in_clause and role is None and line_role is None and self.role is None:
@@ -188,6 +198,31 @@ class PartyReader:
             if value_span is not None:
                 self.offer(target, key, value_span)
         return found
+
+    def read_columns(self, keys: list[regex.Match]) -> None:
+        """Open side-by-side columns when the line names both parties, close them when it names one."""
+        anchors = []
+        for match in keys:
+            role, key, rest = read_label(match.group("k"))
+            if role is not None and key in (None, "name") and not rest:
+                anchors.append((match.start(), role))
+        if len({role for _, role in anchors}) >= 2:
+            self.columns = anchors
+        elif anchors:
+            self.columns = []
+
+    def column_role(self, position: int, n: int, count: int) -> Optional[str]:
+        """The party of the column a key stands in: by order when every column has a key, else by position."""
+        if not self.columns:
+            return None
+        if count == len(self.columns):
+            return self.columns[n][1]
+        return min(self.columns, key=lambda column: abs(column[0] - position))[1]
+
+    def holds_key_and_value(self, text: str) -> bool:
+        match = KEY_VALUE.match(text)
+        return (match is not None and match.end() < len(text.rstrip())
+                and self.classify_key(match.group("k")) != (None, None))
 
     def is_context_anchor(self, text: str) -> bool:
         return any(w in text for w in vocab()["context_words"])

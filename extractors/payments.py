@@ -6,7 +6,6 @@ nothing are not installments. Words live in extractors/vocab/clauses.toml.
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
@@ -14,13 +13,12 @@ import regex
 
 from extractors.common import Statement, as_written, doc_lines, sentences
 from extractors.lexicon import alternation, load
-from extractors.values.cnmoney import find_cn_amounts, parse_wan
-from extractors.values.numbers import as_float, to_decimal
+from extractors.values.cnmoney import find_cn_amounts
+from extractors.values.numbers import MONEY, as_float, money_end, money_value, to_decimal
 from pipeline.document import ContractDoc, Span
 from schemas import Payment
 
 PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%")
-FIGURE = regex.compile(r"(?:人民币|RMB)?\s*[:：]?\s*[¥￥]\s*(?P<n>\d+(?:\.\d+)?)|(?P<m>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元")
 LEADING_LABEL = regex.compile(r"^\s*(?:[-•]\s*)?[^:：,，。]{1,8}[:：]\s*")
 ITEM_NUMBER = regex.compile(r"^\s*(?:[\d一二三四五六七八九十]+[、.．)]|[(（][\d一二三四五六七八九十]+[)）])?\s*")
 PAYER_TAIL = regex.compile(r"[,，]?\s*(?:甲方|乙方)?\s*(?:应|应当|将|须|需)?\s*(?:向\S{1,4})?\s*$")
@@ -34,6 +32,7 @@ def words() -> dict:
         "verb": regex.compile(alternation(spec["pay_verbs"])),
         "schedule": regex.compile(alternation(spec["schedule_words"]) + r"|[前后]\s*\d+\s*个月"),
         "exclude": regex.compile(alternation(spec["exclude_words"])),
+        "recurring": regex.compile(alternation(spec["recurring_words"])),
         "section_words": spec["section_words"],
     }
 
@@ -98,6 +97,7 @@ def read_installment(sentence: Span) -> Optional[dict]:
             found["amount"] = found["words"]
     if not found and not words()["schedule"].search(text):
         return None
+    found["recurring"] = words()["recurring"].search(text) is not None
     condition = text[label.end() if label else 0:verb.start()].rstrip(" ,，、")
     condition = ITEM_NUMBER.sub("", condition)
     condition = PAYER_TAIL.sub("", condition)
@@ -110,14 +110,8 @@ def read_installment(sentence: Span) -> Optional[dict]:
 def amount_after(sentence: Span, start: int) -> Optional[Statement]:
     """The first figure in 元 (or 万元) after the pay verb."""
     text = sentence.text
-    for match in FIGURE.finditer(text, start):
-        if match.group("n"):
-            value = to_decimal(match.group("n"))
-            span = sentence.sub(match.start("n"), match.end("n"))
-        else:
-            raw = match.group()
-            value = parse_wan(raw) if match.group("wan") else to_decimal(match.group("m"))
-            span = sentence.sub(match.start("m"), match.end())
+    for match in MONEY.finditer(text, start):
+        value = money_value(match)
         if value is not None and value > 0:
-            return Statement(Decimal(value), span)
+            return Statement(value, sentence.sub(match.start("n"), money_end(match)))
     return None

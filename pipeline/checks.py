@@ -143,6 +143,8 @@ def check_payments(doc: ContractDoc) -> None:
     amounts = [dec(p.amount) for p in payments]
     if not amounts or any(a is None for a in amounts):
         return
+    if any(found.get("recurring") for found in doc.facts.get("payment_statements", [])):
+        return  # paid every month, quarter or year: the stated installments are not the whole
     if len(amounts) == 1 and payments[0].percent is not None:
         return
     percents = [dec(p.percent) for p in payments if p.percent is not None]

@@ -14,8 +14,8 @@ from extractors.values.cnmoney import (
     find_cn_amounts,
     format_cn_amount,
     parse_cn_amount,
-    parse_wan,
 )
+from extractors.values.numbers import MONEY, money_end, money_value
 
 D = Decimal
 
@@ -275,32 +275,6 @@ def test_pattern_requires_digit_and_unit() -> None:
     assert CN_AMOUNT_PATTERN.search("为拾元").group() == "拾元"
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("12万元", D("120000")),
-        ("12 万元", D("120000")),
-        ("12万", D("120000")),
-        ("37.205419 万元", D("372054.19")),
-        ("0.5万元", D("5000")),
-        ("1,234.5万", D("12345000")),
-        ("1，234万元", D("12340000")),
-        ("¥8.8万元", D("88000")),
-        ("人民币 3.123456789 万元", D("31234.56789")),
-        ("１２万元", D("120000")),
-    ],
-)
-def test_parse_wan(text: str, expected: Decimal) -> None:
-    value = parse_wan(text)
-    assert value == expected
-    assert str(value) == str(expected)
-
-
-@pytest.mark.parametrize("text", ["", "万元", "12元", "12.万元", "1,23万元", "十二万元", "12万元整x", "12 . 5万元", None])
-def test_parse_wan_rejects(text: str) -> None:
-    assert parse_wan(text) is None  # type: ignore[arg-type]
-
-
 LENIENT_CASES = [
     ("参仟元", D("3000")),
     ("壹什零伍元", D("1005")),
@@ -325,3 +299,24 @@ def test_parse_cn_amount_lenient_rejects(text: str) -> None:
 def test_ocr_confusion_table() -> None:
     assert set(OCR_CONFUSIONS) == set("什参贡武起")
     assert set(OCR_CONFUSIONS.values()) == set("仟叁贰")
+
+
+@pytest.mark.parametrize(
+    "text, expected, cited",
+    [
+        ("合同总金额：人民币贰拾万元整（¥201600.00）", D("201600.00"), "201600.00"),
+        ("即 100800 元", D("100800"), "100800"),
+        ("金额为 37.205419 万元，", D("372054.19"), "37.205419 万元"),
+        ("¥8.8万元", D("88000"), "8.8万元"),
+        ("人民币：¥ 1843129.06", D("1843129.06"), "1843129.06"),
+    ],
+)
+def test_money_figures_in_sentences(text: str, expected: Decimal, cited: str) -> None:
+    match = MONEY.search(text)
+    assert money_value(match) == expected
+    assert text[match.start("n"):money_end(match)] == cited
+
+
+@pytest.mark.parametrize("text", ["第12条", "12个月", "不少于 5 个工作日", "99.99%"])
+def test_numbers_that_are_not_money(text: str) -> None:
+    assert MONEY.search(text) is None

@@ -28,7 +28,6 @@ _SMALL_UNIT_CHARS = ("", "拾", "佰", "仟")
 _POW10 = tuple(10**i for i in range(16))
 _MAX_AMOUNT = Decimal(10) ** 16
 _CENT = Decimal("0.01")
-_ONE = Decimal(1)
 
 # Lowercase numerals and simplified / traditional variants, folded to the
 # canonical 大写 characters before parsing (always applied).
@@ -69,13 +68,6 @@ CN_AMOUNT_PATTERN = regex.compile(
 )
 """Candidate 大写 amounts in running text: a run of 大写 money characters
 (spaces allowed between them) holding at least one numeral and one of 元/圆/角/分."""
-
-_WAN = regex.compile(
-    r"\s*(?:人民币|[¥￥])?\s*"
-    r"(?P<int>\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
-    r"\s*万元?\s*"
-)
-
 
 def _parse_int(s: str) -> int | None:
     """Value of the 元 part (canonical characters), or None if malformed.
@@ -280,17 +272,3 @@ def find_cn_amounts(text: str) -> list[tuple[int, int, Decimal]]:
         if value is not None:
             found.append((m.start(), m.end(), value))
     return found
-
-
-def parse_wan(text: str) -> Decimal | None:
-    """Exact value in 元 of a figure written in 万元 ("12.5 万元", "1,234万"), else None."""
-    if not isinstance(text, str):
-        return None
-    m = _WAN.fullmatch(text)
-    if m is None:
-        return None
-    number = m.group("int").replace(",", "").replace("，", "")
-    if m.group("frac"):
-        number += "." + m.group("frac")
-    value = Decimal(number).scaleb(4)
-    return value if value.as_tuple().exponent <= 0 else value.quantize(_ONE)

@@ -13,6 +13,10 @@ import regex
 NUMBER = regex.compile(r"-?\d+(?:\.\d+)?")
 PLAIN_NUMBER = regex.compile(r"^\s*[¥￥]?\s*(?P<n>-?\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元?\s*$")
 PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*[%％]")
+#: A sum of money in a sentence: "¥1843129.06", "人民币 201600.00 元", "230.39万元" (the branches share names).
+MONEY = regex.compile(
+    r"(?:(?:人民币|RMB)\s*[:：]?\s*)?"
+    r"(?:[¥￥]\s*(?P<n>\d+(?:\.\d+)?)(?:\s*(?P<wan>万)?\s*元)?|(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元)")
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "半": 0.5}
 WAN = Decimal(10000)
@@ -34,6 +38,19 @@ def parse_plain_number(text: str) -> Optional[Decimal]:
     if value is not None and match.group("wan"):
         value *= WAN
     return value
+
+
+def money_value(match: regex.Match) -> Optional[Decimal]:
+    """The value in 元 of a MONEY match."""
+    value = to_decimal(match.group("n"))
+    if value is not None and match.group("wan"):
+        value *= WAN
+    return value
+
+
+def money_end(match: regex.Match) -> int:
+    """Where a MONEY match's figure ends as cited: after 万元 when it is in 万元, else after the digits."""
+    return match.end() if match.group("wan") else match.end("n")
 
 
 def parse_small_int(text: str) -> Optional[int]:
