@@ -40,9 +40,11 @@ TB_1024 = regex.compile(r"1\s*TB?\s*[=＝]\s*1024\s*G")
 SECTION_LABEL = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]\s*|[(（][一二三四五六七八九十]+[)）]\s*)?[^\d\s]{2,16}$")
 ORDINAL_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]|[(（][一二三四五六七八九十]+[)）])")
 MAX_PERIOD_MONTHS = 120
+MAX_HEADING_GAP_LINES = 2
 PRICE_WITH_BASIS = regex.compile(r"^\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*元?\s*/\s*[^\d\s]{1,8}$")
 LABEL_NOISE = regex.compile(r"[(（][^)）]*(?:[)）]|$)|\s|[:：]")
 SEQ_OR_CODE = regex.compile(r"^\d{1,6}(?:\.\d{1,2})?$")
+QUANTITY_WITH_UNIT = regex.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s].{0,7})$")
 #: A sum stated in one cell: "合计：201600元", "总价 ¥201600.00 (大写…)".
 INLINE_SUM = regex.compile(r"(?P<label>[^\d:：¥￥]{2,24}?)\s*[:：]?\s*(?:人民币)?\s*[¥￥]?\s*"
                            r"(?P<n>\d+(?:\.\d+)?)\s*(?:(?P<wan>万)?元)?\s*(?:[(（].*)?")
@@ -83,7 +85,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
     for table in doc.tables:
         if not table.is_price_table:
             continue
-        parsed = read_price_table(table)
+        parsed = read_price_table(table, heading_above(doc, table))
         first_item = len(items)
         for reading in parsed.rows:
             item = build_item(doc, reading, len(items), term, tb_is_1024, table)
@@ -160,12 +162,34 @@ def sum_label(text: str) -> Optional[tuple[str, bool]]:
     return None
 
 
-def read_price_table(table: Table) -> PriceTable:
+def heading_above(doc: ContractDoc, table: Table) -> Optional[str]:
+    """The section a table belongs to when a numbered heading stands right above its header
+    ("（二）增值服务"), unless that heading opens a clause."""
+    if table.header is None:
+        return None
+    number = table.header.line.number
+    clause_heads = {s.first_line for s in doc.sections}
+    for line in reversed(doc.lines[max(0, number - MAX_HEADING_GAP_LINES):number]):
+        text = line.text.strip()
+        if not text or line.furniture:
+            continue
+        if line.number in clause_heads or not (ORDINAL_PREFIX.match(text) and SECTION_LABEL.match(text)):
+            return None
+        return section_name(text)
+    return None
+
+
+def section_name(text: str) -> str:
+    """A section label without its ordinal ("（二）增值服务" → 增值服务)."""
+    return ORDINAL_PREFIX.sub("", text).strip() or text
+
+
+def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
+    """The rows and sums of a price table; rows with no section of their own get `section`."""
     parsed = PriceTable()
     role_at = {c.column: c.role for c in table.columns}
     header_width = table.header.width if table.header else 0
     pending_sum: Optional[SumReading] = None
-    section: Optional[str] = None
     for row in table.rows:
         if pending_sum is not None:
             value = lone_number(row)
@@ -202,7 +226,7 @@ def read_price_table(table: Table) -> PriceTable:
         if not texts:
             continue
         if is_section_line(row, parsed):
-            section = texts[-1].text
+            section = section_name(texts[-1].text)
             continue
         if parsed.rows:
             continue_row(parsed.rows[-1], row)
@@ -269,18 +293,29 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
     tail: list[Cell] = []
     while cells and cell_type(cells[-1].text) != "text":
         tail.insert(0, cells.pop())
+    if aligned:
+        specs = [c for c in cells + tail if role_at.get(c.column) == "spec"]
+        if specs and reading.note is None:
+            reading.note = specs[0]
+        cells = [c for c in cells if c not in specs]
+        tail = [c for c in tail if c not in specs]
     numbers = [c for c in tail if cell_type(c.text) == "number"]
     has_periods = "periods" in table.roles
     for cell in tail:
         kind = cell_type(cell.text)
         if kind == "period" and not has_periods and read_unit(cell.text) is not None:
             kind = "unit"
-        if kind == "unit":
+        counted = quantity_with_unit(cell, table, role_at if aligned else None) if kind == "unit" else None
+        if counted is not None:
+            numbers.append(counted[0])
+            reading.values.setdefault("billing_unit", counted[1])
+        elif kind == "unit":
             reading.values.setdefault("billing_unit", cell)
         elif kind == "basis":
             reading.values.setdefault("price_basis", cell)
         elif kind == "period":
             reading.values.setdefault("periods", cell)
+    numbers.sort(key=lambda c: c.column)
     roles = [r for r in table.roles if r in NUMERIC_ROLES]
     if "periods" in reading.values:
         roles = [r for r in roles if r != "periods"]
@@ -303,6 +338,20 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
     if before:
         reading.section = before[0].text
     return reading
+
+
+def quantity_with_unit(cell: Cell, table: Table, role_at: Optional[dict[int, str]]) -> Optional[tuple[Cell, Cell]]:
+    """(the quantity, its unit) of a cell such as "20TB" standing in the quantity column."""
+    match = QUANTITY_WITH_UNIT.match(cell.text)
+    if match is None or "quantity" not in table.roles:
+        return None
+    in_quantity_column = (role_at.get(cell.column) == "quantity" if role_at is not None
+                          else "billing_unit" not in table.roles)
+    if not in_quantity_column:
+        return None
+    offset = cell.span.text.index(cell.text)
+    return (Cell(cell.span.sub(offset + match.start("n"), offset + match.end("n")), cell.column),
+            Cell(cell.span.sub(offset + match.start("unit"), offset + match.end("unit")), cell.column))
 
 
 def assign_numbers(reading: RowReading, numbers: list[Cell], roles: list[str],
@@ -349,7 +398,7 @@ def assign_sections(parsed: PriceTable, items: list[LineItem], first_item: int) 
                     name = name[: -len(keyword)]
                     break
             for item in items[start:end]:
-                if item.section is None or item.section == items[start].section:
+                if name and (item.section is None or item.section == items[start].section):
                     item.section = item.section or name
             start = end
 

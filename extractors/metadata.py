@@ -174,13 +174,11 @@ def signed_date(doc: ContractDoc) -> Optional[tuple[date, Span]]:
     if late:
         lines = doc.lines[min(s.first_line for s in late):] + lines
     for line in lines:
-        text = line.text.strip()
-        found = DATE.fullmatch(text)
-        if found:
-            parsed = parse_date(found)
+        found = list(DATE.finditer(line.text))
+        if found and not "".join(DATE.sub("", line.text).split()):  # dates only: one per signing party
+            parsed = parse_date(found[0])
             if parsed:
-                offset = line.text.index(text)
-                return parsed, line.span.sub(offset, offset + len(text))
+                return parsed, line.span.sub(found[0].start(), found[0].end())
     return None
 
 

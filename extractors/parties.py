@@ -21,6 +21,7 @@ import regex
 
 from extractors.common import as_written
 from extractors.lexicon import alternation, load
+from extractors.values.dates import DATE
 from pipeline.document import ContractDoc, Line, Span
 from pipeline.tables import Cell, Row, loose_row, split_cells
 from schemas import Party
@@ -108,6 +109,7 @@ class PartyReader:
         self.drafts = drafts
         self.role: Optional[str] = None
         self.columns: list[tuple[int, str]] = []  # (where a party's column starts, its role)
+        self.name_next: Optional[str] = None  # the role whose anchor ended its line: "甲方：" ⏎ name
         self.idle = 0
 
     def forget_context(self) -> None:
@@ -115,6 +117,9 @@ class PartyReader:
         self.columns = []
 
     def read_line(self, line: Line, in_clause: bool) -> None:
+        awaiting, self.name_next = self.name_next, None
+        if awaiting is not None and self.read_name_line(awaiting, line):
+            return
         row = self.doc.rows[line.number] if self.doc.rows else split_cells(line)
         if row is not None and any(self.holds_key_and_value(cell.text) for cell in row.cells):
             row = None  # "甲方：X<tab>乙方：Y": keys and values share cells, read as prose
@@ -184,6 +189,8 @@ class PartyReader:
                 found = True
                 if value_span is not None:
                     self.offer(role, "name", value_span)
+                elif len(keys) == 1:
+                    self.name_next = role
                 continue
             if key is None:
                 continue
@@ -198,6 +205,17 @@ class PartyReader:
             if value_span is not None:
                 self.offer(target, key, value_span)
         return found
+
+    def read_name_line(self, role: str, line: Line) -> bool:
+        """The party's name on the line under its bare anchor, when the line is nothing else."""
+        text = line.text.strip()
+        if ":" in text or "\t" in text or len(text) > MAX_NAME_CHARS or not self.is_value(text):
+            return False
+        if regex.search(r"[。；;，,]", text) or DATE.search(text) or not regex.search(r"\p{Han}{2}", text):
+            return False
+        offset = line.text.index(text)
+        self.offer(role, "name", line.span.sub(offset, offset + len(text)))
+        return True
 
     def read_columns(self, keys: list[regex.Match]) -> None:
         """Open side-by-side columns when the line names both parties, close them when it names one."""

@@ -22,8 +22,9 @@ from extractors.values.numbers import parse_small_int, to_decimal
 from pipeline.document import ContractDoc, Span
 from schemas import Penalty
 
-PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%|(?P<scale>百|千|万)分之\s*(?P<cn>[\d.]+|[零一二三四五六七八九十两点]+)")
+PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<sign>[%‰‱])|(?P<scale>百|千|万)分之\s*(?P<cn>[\d.]+|[零一二三四五六七八九十两点]+)")
 SCALES = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000)}
+SIGN_SCALES = {"%": Decimal(100), "‰": Decimal(1000), "‱": Decimal(10000)}
 NEAR_BASE_CHARS = 16
 FIXED = regex.compile(r"违约金\s*(?:为|计)?\s*(?:人民币)?\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?元"
                       r"|(?P<m>\d+(?:\.\d+)?)\s*(?P<wan2>万)?元\s*(?:的)?违约金")
@@ -77,10 +78,10 @@ def base_of(text: str) -> Optional[str]:
 
 
 def rate_of(match: regex.Match) -> Optional[Decimal]:
-    """A rate as a fraction: '0.05%' or '万分之五'."""
+    """A rate as a fraction: '0.05%', '0.5‰' or '万分之五'."""
     if match.group("n"):
         value = to_decimal(match.group("n"))
-        return None if value is None else value / 100
+        return None if value is None else value / SIGN_SCALES[match.group("sign")]
     digits = match.group("cn")
     value = to_decimal(digits) if digits[0].isdigit() else None
     if value is None:

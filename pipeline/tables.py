@@ -71,6 +71,11 @@ class Table:
         return [c.role for c in self.columns]
 
     @property
+    def signature(self) -> list[tuple[str, str]]:
+        """The header's roles and hints: the same on a header repeated after a page break."""
+        return [(c.role, c.hint) for c in self.columns]
+
+    @property
     def is_price_table(self) -> bool:
         spec = load("tables")["price_table"]
         roles = set(self.roles)
@@ -217,13 +222,13 @@ def _trailing_sums(pending: list[Row]) -> list[Row]:
 
 def split_at_headers(block: list[Row]) -> list[Table]:
     """Tables of a block: each header starts one, but a header repeated on the
-    next page (same roles) continues the table it repeats."""
+    next page (same roles and hints) continues the table it repeats."""
     tables: list[Table] = []
     current = Table()
     for row in block:
         columns = header_columns(row)
         if columns is not None:
-            if current.header is not None and [c.role for c in columns] == current.roles:
+            if current.header is not None and [(c.role, c.hint) for c in columns] == current.signature:
                 continue
             if current.rows or current.header:
                 tables.append(current)

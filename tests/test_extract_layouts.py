@@ -66,3 +66,59 @@ def test_a_wrong_sum_in_one_cell_is_a_finding():
     record = extract_text(SIDE_BY_SIDE.replace("合计：240000元", "合计：250000元"), "wrong.txt").record
     assert [(f.check, f.expected, f.found) for f in record.findings] == [
         ("items_total", 240000, 250000), ("restated_amount", 240000, 250000)]
+
+
+TWO_TABLES = """某某县政务云服务项目合同书
+合同编号：[2024]某政数采字第015号
+甲方（采购人）：
+某某县政务服务和数据管理局
+乙方（成交供应商）：
+某某信息产业有限公司
+
+第一条 服务期限
+服务期限：自合同签订之日起三年。
+
+第二条 服务内容及费用
+（一）基础资源
+序号\t服务项目\t配置\t数量\t单价(元/月)\t服务期\t金额(元)
+1\t计算资源\tvCPU\t100核\t30\t36个月\t108000
+2\t存储资源\tSSD云盘\t20TB\t400\t36个月\t288000
+小计\t\t\t\t\t\t396000
+（二）增值服务
+序号\t服务项目\t配置\t数量\t单价(元/年)\t服务期\t金额(元)
+1\t等保测评\t三级\t1项\t50000\t3年\t150000
+小计\t\t\t\t\t\t150000
+合同总价：546000元（大写：伍拾肆万陆仟元整）。
+
+第三条 违约责任
+乙方逾期提供服务的，每逾期一日按合同总价的0.5‰支付违约金。
+
+甲方（公章）：                 乙方（公章）：
+2024年3月15日                  2024年3月15日
+"""
+
+
+@pytest.fixture(scope="module")
+def two_tables():
+    return extract_text(TWO_TABLES, "two_tables.txt").record
+
+
+def test_names_under_bare_anchors_and_a_signing_line_of_two_dates(two_tables):
+    assert [(p.role, p.name) for p in two_tables.parties] == [
+        ("client", "某某县政务服务和数据管理局"), ("supplier", "某某信息产业有限公司")]
+    assert two_tables.contract.signed_date == "2024-03-15"
+
+
+def test_quantities_with_units_configuration_columns_and_numbered_sections(two_tables):
+    rows = [(i.section, i.service, i.quantity, i.billing_unit, i.price_basis, i.periods, i.amount)
+            for i in two_tables.line_items]
+    assert rows == [("基础资源", "计算资源", 100, "核", "month", 36, 108000),
+                    ("基础资源", "存储资源", 20, "TB", "month", 36, 288000),
+                    ("增值服务", "等保测评", 1, "项", "year", 3, 150000)]
+    assert two_tables.line_items[1].normalized.unit == "GB"
+    assert two_tables.findings == []
+
+
+def test_a_rate_in_per_mille(two_tables):
+    (penalty,) = two_tables.penalties
+    assert (penalty.rate, penalty.base, penalty.per_day) == (0.0005, "contract_total", True)
