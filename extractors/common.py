@@ -20,6 +20,8 @@ LIST_MARKER = regex.compile(
     r"^\s*(?:第\s*[一二三四五六七八九十百\d]+\s*[条章]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)](?!\d)"
     r"|[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|[-•*]|附件|甲方|乙方)")
 MIN_WRAPPED_LINE_CHARS = 20
+#: How a short line that breaks off mid-phrase ends ("本合同总金额为人民币" ⏎ "壹佰…").
+BROKEN_OFF = regex.compile(r"(?:[为的至按于和及与或、，,]|人民币|金额|总价|合计)$")
 WHITESPACE = regex.compile(r"\s+")
 
 
@@ -84,8 +86,8 @@ def _continues(previous: Line, text: str, doc: ContractDoc) -> bool:
     if doc.rows and doc.rows[previous.number] is not None:
         return False
     before = previous.text.strip()
-    return (len(before) >= MIN_WRAPPED_LINE_CHARS and not before.endswith(PARAGRAPH_ENDS)
-            and not LIST_MARKER.match(text))
+    wrapped = len(before) >= MIN_WRAPPED_LINE_CHARS or BROKEN_OFF.search(before) is not None
+    return wrapped and not before.endswith(PARAGRAPH_ENDS) and not LIST_MARKER.match(text)
 
 
 def _split_sentences(span: Span) -> list[Span]:

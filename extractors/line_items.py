@@ -29,6 +29,7 @@ from pipeline.tables import MAX_FRAGMENT_CHARS, Cell, Row, Table
 from schemas import LineItem, NormalizedQuantity, Subtotal
 
 NUMERIC_ROLES = ("unit_price", "quantity", "periods", "amount")
+TEXT_ROLES = ("service", "section")
 PERIOD_CELL = regex.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>个月|月|年|次|期|天|个季度|季度)$")
 BASIS_CELL = regex.compile(r"^(?:元|人民币)?\s*/\s*(?:\d*\s*)?(?:月|年|次|张|个月|份)$|^(?:每|按)(?:月|年|次)$")
 NOTE_UNIT = regex.compile(r"(?:单位|计价单位|计费单位)\s*[:：]?\s*(?P<unit>[^/,，;；\s][^/,，;；]*?)\s*/\s*元\s*/\s*(?P<basis>[^\s,，;；/]+)")
@@ -290,8 +291,12 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
     if note_column is not None and cells and cell_type(cells[-1].text) == "text":
         if not aligned or cells[-1].column == note_column.column:
             reading.note = cells.pop()
+    # A service named like a unit ("云主机（4核8G）") is text when the unit column holds the unit.
+    names_only = aligned and any(role_at.get(c.column) == "billing_unit" and cell_type(c.text) == "unit"
+                                 for c in cells)
     tail: list[Cell] = []
-    while cells and cell_type(cells[-1].text) != "text":
+    while cells and cell_type(cells[-1].text) != "text" and not (
+            names_only and role_at.get(cells[-1].column) in TEXT_ROLES):
         tail.insert(0, cells.pop())
     if aligned:
         specs = [c for c in cells + tail if role_at.get(c.column) == "spec"]

@@ -184,15 +184,15 @@ def signed_date(doc: ContractDoc) -> Optional[tuple[date, Span]]:
 
 def service_period(doc: ContractDoc) -> Optional[tuple[tuple[date, Span], tuple[date, Span]]]:
     pattern = patterns()["period"]
-    for line in prose_lines(doc, ("preamble", "clause", "annex")):
-        match = pattern.search(line.text)
+    for sentence in sentences(doc, prose_lines(doc, ("preamble", "clause", "annex"))):
+        match = pattern.search(sentence.text)
         if not match:
             continue
         a = parse_date(match, "")
         b = parse_date(match, "b_")
         if a and b and b > a:
-            return ((a, line.span.sub(match.start("a"), match.end("a"))),
-                    (b, line.span.sub(match.start("b"), match.end("b"))))
+            return ((a, sentence.sub(match.start("a"), match.end("a"))),
+                    (b, sentence.sub(match.start("b"), match.end("b"))))
     return None
 
 

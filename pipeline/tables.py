@@ -1,7 +1,7 @@
 """Stage 2b, tables: find the tables OCR flattened into lines, and their headers.
 
 A chain of small steps, each "given X, return Y": line → cells (tab-, pipe- or
-space-aligned) → table blocks (runs of cell lines, tolerating blank lines, page
+space-aligned; single spaces under a header whose words are column names) → table blocks (runs of cell lines, tolerating blank lines, page
 breaks and short sum lines) → tables split at header rows → header roles from
 the synonym table in extractors/vocab/tables.toml. Interpreting rows as price
 lines is the line-item extractor's job; this stage only gives structure.
@@ -88,6 +88,7 @@ class Table:
 def find_tables(doc: ContractDoc) -> ContractDoc:
     if len(doc.rows) != len(doc.lines):
         doc.rows = [split_cells(line) for line in doc.lines]
+    single_space_rows(doc.lines, doc.rows)
     tables = [table for block in table_blocks(doc.lines, doc.rows) for table in split_at_headers(block)]
     doc.tables = inherit_headers(tables)
     return doc
@@ -146,6 +147,60 @@ def split_cells(line: Line) -> Optional[Row]:
     if len(cells) < min_cells:
         return None
     return Row(line, cells, len(pieces))
+
+
+def single_space_rows(lines: list[Line], rows: list[Optional[Row]]) -> None:
+    """Fill `rows` for tables whose cells OCR parted by single spaces.
+
+    A line whose words are column names of a price table ("序号 服务名称 单位 单价（元/月）
+    数量 总价（元）") is a header; the lines under it that hold figures are cut into
+    its cells, extra words going to the service column ("云主机 4核8G"). The table
+    ends at a heading, a long line of prose or a run of lines without figures.
+    """
+    header: Optional[Row] = None
+    service_at = 0
+    idle = 0
+    for i, line in enumerate(lines):
+        if rows[i] is not None or line.furniture:
+            header = header if rows[i] is None else None
+            continue
+        words = _word_row(line)
+        if words is None:
+            continue
+        columns = header_columns(words) if len(words.cells) >= MIN_SPACE_CELLS else None
+        if columns is not None and Table(header=words, columns=columns).is_price_table:
+            rows[i], header, idle = words, words, 0
+            service_at = next((c.column for c in columns if c.role == "service"), 1)
+            continue
+        if header is None:
+            continue
+        prose = len(words.cells) == 1 and len(words.cells[0].text) > MAX_LOOSE_LINE_CHARS
+        if HEADING.match(line.text) or prose:
+            header = None
+        elif any(ch.isdigit() for ch in line.text) and len(words.cells) >= MIN_CELLS:
+            rows[i], idle = _fit(words, header.width, service_at), 0
+        else:
+            idle += 1
+            if idle > MAX_GAP_LINES:
+                header = None
+
+
+def _word_row(line: Line) -> Optional[Row]:
+    """The line's words as cells, or None for a blank line."""
+    cells = [Cell(line.span.sub(m.start(), m.end()), n) for n, m in enumerate(regex.finditer(r"\S+", line.text))]
+    return Row(line, cells, len(cells)) if cells else None
+
+
+def _fit(words: Row, width: int, service_at: int) -> Row:
+    """A row of `width` cells from more words: the extra words join the service cell."""
+    cells = words.cells
+    if len(cells) <= width or service_at >= width:
+        return words
+    after = width - service_at - 1
+    middle = cells[service_at:len(cells) - after]
+    service = Cell(middle[0].span.sub(0, middle[-1].span.end - middle[0].span.start), service_at)
+    tail = [Cell(c.span, service_at + 1 + n) for n, c in enumerate(cells[len(cells) - after:])]
+    return Row(words.line, cells[:service_at] + [service] + tail, width)
 
 
 def _pieces(text: str, separator: str) -> list[tuple[int, str]]:

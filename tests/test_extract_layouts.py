@@ -122,3 +122,36 @@ def test_quantities_with_units_configuration_columns_and_numbered_sections(two_t
 def test_a_rate_in_per_mille(two_tables):
     (penalty,) = two_tables.penalties
     assert (penalty.rate, penalty.base, penalty.per_day) == (0.0005, "contract_total", True)
+
+
+OCR_FLAT = """政务云服务合同
+合同编号：BJZW-2025-112
+甲方：某区城市管理委员会
+乙方：某某云科技有限公司
+
+一、服务期限
+本合同服务期限为12个月，自2025年1月1日起至
+2025年12月31日止。
+
+二、合同价款
+本合同总金额为人民币
+壹佰零捌万元整（¥1,080,000.00元），该价
+款已包含6%增值税。
+三、服务内容
+序号 服务名称 单位 单价（元/月） 数量 月数 总价（元）
+1 云主机（4核8G） 台 800 50 12 480000
+2 云数据库 高可用版 套 5000 10 12 600000
+合计 1080000
+"""
+
+
+def test_single_space_tables_and_statements_wrapped_over_lines():
+    record = extract_text(OCR_FLAT, "flat.txt").record
+    meta = record.contract
+    assert (meta.start_date, meta.end_date, meta.total_amount, meta.total_amount_in_words) == (
+        "2025-01-01", "2025-12-31", 1080000, "壹佰零捌万元整")
+    assert [(i.service, i.billing_unit, i.unit_price, i.quantity, i.periods, i.amount) for i in record.line_items] == [
+        ("云主机（4核8G）", "台", 800, 50, 12, 480000), ("云数据库 高可用版", "套", 5000, 10, 12, 600000)]
+    assert record.findings == []
+    wrong = extract_text(OCR_FLAT.replace("5000 10 12 600000", "5000 10 12 650000"), "flat.txt").record
+    assert {f.check for f in wrong.findings} == {"line_amount", "items_total"}
