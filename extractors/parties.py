@@ -33,6 +33,8 @@ ACCOUNT = regex.compile(r"\d[\d\s-]{7,34}\d")
 TAX_ID = regex.compile(r"[0-9A-Z]{15,20}")
 PERSON = regex.compile(r"[\p{Han}·]{2,5}|[A-Za-z][A-Za-z .]{1,30}")
 ALIAS = regex.compile(r"\s*[(（]\s*以下(?:简称|称)[^)）]*[)）]\s*$")
+COMPOUND_LABEL = regex.compile(r"[/、及和]")
+POSTCODE_TAIL = regex.compile(r"\s+\d{6}$")
 MAX_CONTEXT_IDLE_LINES = 8
 MAX_NAME_CHARS = 60
 MAX_CELL_GAP = 2
@@ -262,6 +264,11 @@ class PartyReader:
         return compact not in vocab()["other_labels"]
 
     def offer(self, role: str, key: str, span: Span) -> None:
+        """Offer the value at `span` for the field(s) `key` names ("bank_name+bank_account")."""
+        for name in key.split("+"):
+            self.offer_one(role, name, span)
+
+    def offer_one(self, role: str, key: str, span: Span) -> None:
         value = clean_value(key, span)
         if value is None:
             return
@@ -304,8 +311,21 @@ def read_label(label: str) -> tuple[Optional[str], Optional[str], str]:
             bare = bare[: -len(suffix)]
     if not bare:
         return role, None, ""
-    key = v["fields"].get(bare)
+    key = v["fields"].get(bare) or compound_key(bare)
     return role, key, "" if key else bare
+
+
+def compound_key(label: str) -> Optional[str]:
+    """Fields of a label joining several ("开户行及账号" → "bank_name+bank_account", "地址/邮编" → "address")."""
+    parts = [p for p in COMPOUND_LABEL.split(label) if p]
+    if len(parts) < 2:
+        return None
+    v = vocab()
+    keys = [v["fields"].get(p) for p in parts]
+    if any(k is None and p not in v["other_labels"] for k, p in zip(keys, parts)):
+        return None
+    named = [k for k in dict.fromkeys(keys) if k is not None]
+    return "+".join(named) or None
 
 
 def _trim(span: Span) -> Optional[Span]:
@@ -341,6 +361,11 @@ def clean_value(key: str, span: Span) -> Optional[tuple[str, list[Span]]]:
         sub = span.sub(match.start(), match.end())
         return as_written(sub), [sub]
     cut = regex.split(r"\s{2,}|\t", text.strip())[0]
+    if key == "bank_name":  # "开户行及账号: 某银行某支行 1100 2233 …"
+        account = ACCOUNT.search(cut)
+        cut = cut[:account.start()] if account else cut
+    if key == "address":  # "地址/邮编: 某路9号 100000"
+        cut = POSTCODE_TAIL.sub("", cut)
     alias = ALIAS.search(cut)
     if alias:
         cut = cut[: alias.start()]

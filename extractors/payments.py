@@ -6,6 +6,7 @@ nothing are not installments. Words live in extractors/vocab/clauses.toml.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
@@ -21,7 +22,7 @@ from schemas import Payment
 PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%")
 LEADING_LABEL = regex.compile(r"^\s*(?:[-•]\s*)?[^:：,，。]{1,8}[:：]\s*")
 ITEM_NUMBER = regex.compile(r"^\s*(?:[\d一二三四五六七八九十]+[、.．)]|[(（][\d一二三四五六七八九十]+[)）])?\s*")
-PAYER_TAIL = regex.compile(r"[,，]?\s*(?:甲方|乙方)?\s*(?:应|应当|将|须|需)?\s*(?:向\S{1,4})?\s*$")
+PAYER_TAIL = regex.compile(r"[,，]?\s*(?:甲方|乙方)?\s*(?:应|应当|将|须|需)?\s*(?:向\S{1,4})?\s*(?:一次性)?\s*$")
 TAX_CONTEXT = regex.compile(r"税率|税额|增值税")
 
 
@@ -33,6 +34,9 @@ def words() -> dict:
         "schedule": regex.compile(alternation(spec["schedule_words"]) + r"|[前后]\s*\d+\s*个月"),
         "exclude": regex.compile(alternation(spec["exclude_words"])),
         "recurring": regex.compile(alternation(spec["recurring_words"])),
+        "full": regex.compile(
+            r"(?:" + alternation(spec["at_once_words"]) + r")\s*(?:" + alternation(spec["pay_verbs"]) + r")"
+            r"|(?:" + alternation(spec["pay_verbs"]) + r")\s*(?:" + alternation(spec["full_words"]) + r")"),
         "section_words": spec["section_words"],
     }
 
@@ -86,6 +90,9 @@ def read_installment(sentence: Span) -> Optional[dict]:
         value = to_decimal(best.group("n"))
         if value is not None and 0 < value <= 100:
             found["percent"] = Statement(value / 100, sentence.sub(best.start(), best.end()))
+    whole = words()["full"].search(text) if "percent" not in found else None
+    if whole is not None:
+        found["percent"] = Statement(Decimal(1), sentence.sub(whole.start(), whole.end()))
     amount = amount_after(sentence, verb.start())
     if amount is not None:
         found["amount"] = amount

@@ -155,3 +155,26 @@ def test_single_space_tables_and_statements_wrapped_over_lines():
     assert record.findings == []
     wrong = extract_text(OCR_FLAT.replace("5000 10 12 600000", "5000 10 12 650000"), "flat.txt").record
     assert {f.check for f in wrong.findings} == {"line_amount", "items_total"}
+
+
+COMPOUND_LABELS = """云服务采购合同
+甲方（采购人）：某市卫生健康委员会
+地址/邮编：某市文化路9号 100000
+开户行及账号：中国建设银行某分行 1100 2233 4455 6677 88
+乙方（供应商）：某某网络技术有限公司
+电话/传真：010-66668888
+第一条 合同金额
+本合同总金额为人民币50万元（大写：伍拾万元整）。
+第二条 付款
+验收合格后一次性支付全部合同款。该金额包含乙方履行本合同的全部费用，甲方无需另行支付其他费用。
+"""
+
+
+def test_labels_joining_two_fields_and_a_payment_of_the_whole_price():
+    record = extract_text(COMPOUND_LABELS, "compound.txt").record
+    client, supplier = record.parties
+    assert (client.address, client.bank_name, client.bank_account) == (
+        "某市文化路9号", "中国建设银行某分行", "110022334455667788")
+    assert supplier.phone == "010-66668888"
+    assert record.contract.total_amount == 500000
+    assert [(p.percent, p.amount, p.condition) for p in record.payments] == [(1.0, None, "验收合格后")]
