@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "pipeline.commands.export",
     "pipeline.commands.samples",
     "pipeline.commands.evaluate",
+    "pipeline.commands.review",
 ]
 
 app = typer.Typer(
