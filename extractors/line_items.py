@@ -22,6 +22,7 @@ import regex
 
 from extractors.common import Statement, as_written
 from extractors.lexicon import load
+from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.numbers import as_float, money_value, parse_plain_number as plain_number
 from extractors.values.units import read_basis, read_unit, service_unit_rule
 from pipeline.document import ContractDoc, Span
@@ -69,6 +70,7 @@ class SumReading:
     value: Optional[Decimal] = None
     value_span: Optional[Span] = None
     is_total: bool = False
+    words: Optional[Statement] = None  # the sum in 大写, when the label cell also spells it
 
 
 @dataclass
@@ -82,7 +84,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
     term = doc.record.contract.term_months
     items: list[LineItem] = []
     subtotals: list[tuple[SumReading, int, int]] = []
-    totals: list[Statement] = []
+    totals: list[tuple[Statement, Optional[Statement]]] = []
     for table in doc.tables:
         if not table.is_price_table:
             continue
@@ -99,15 +101,29 @@ def extract(doc: ContractDoc) -> ContractDoc:
             if reading.value is None:
                 continue
             if reading.is_total:
-                totals.append(Statement(reading.value, reading.value_span, "table_total"))
+                totals.append((Statement(reading.value, reading.value_span, "table_total"), reading.words))
                 doc.facts.setdefault("total_covers", []).append((first_item, end))
             else:
                 subtotals.append((reading, start, end))
                 start = end
     doc.record.line_items = items
     record_subtotals(doc, subtotals)
-    doc.facts["table_totals"] = totals
+    doc.facts["table_totals"] = [total for total, _ in totals]
+    if doc.record.contract.total_amount is None and totals:
+        take_table_total(doc, *totals[-1])
     return doc
+
+
+def take_table_total(doc: ContractDoc, total: Statement, words: Optional[Statement]) -> None:
+    """A contract that states its total only as the price table's total (合计) has that total."""
+    meta = doc.record.contract
+    meta.total_amount = as_float(total.value)
+    doc.cite("contract.total_amount", total.span, note="the price table's total")
+    doc.facts["total_statements"] = [(total, words)]
+    if words is not None:
+        meta.total_amount_in_words = as_written(words.span)
+        doc.cite("contract.total_amount_in_words", words.span)
+        doc.facts["total_in_words"] = words
 
 
 def record_subtotals(doc: ContractDoc, subtotals: list[tuple[SumReading, int, int]]) -> None:
@@ -150,9 +166,9 @@ def cell_type(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def sum_label(text: str) -> Optional[tuple[str, bool]]:
-    """(label, is_total) when a cell names a sum (基础部分总价 (元), 合计)."""
+    """(label, is_total) when a cell names a sum (基础部分总价 (元), 合计, 合计（大写）：…)."""
     spec = load("tables")["sums"]
-    compact = LABEL_NOISE.sub("", text)
+    compact = LABEL_NOISE.sub("", regex.split(r"[:：]", text, maxsplit=1)[0])
     for keyword in spec["section_keywords"]:
         if compact.endswith(keyword):
             return compact, False
@@ -208,7 +224,8 @@ def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
             continue
         label = sum_label(row.cells[0].text)
         if label is not None:
-            reading = SumReading(label[0], row.cells[0].span, is_total=label[1])
+            reading = SumReading(label[0], row.cells[0].span, is_total=label[1],
+                                 words=spelled_amount(row.cells[0]))
             numbers = [c for c in row.cells[1:] if cell_type(c.text) == "number"]
             if numbers:
                 reading.value = parse_plain_number(numbers[-1].text)
@@ -232,6 +249,13 @@ def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
         if parsed.rows:
             continue_row(parsed.rows[-1], row)
     return parsed
+
+
+def spelled_amount(cell: Cell) -> Optional[Statement]:
+    """The 大写 amount a cell spells out, if any ("合计（大写）：壹拾玖万贰仟元整")."""
+    for start, end, value in find_cn_amounts(cell.span.text):
+        return Statement(value, cell.span.sub(start, end), "words")
+    return None
 
 
 def inline_sum(cell: Cell) -> Optional[SumReading]:

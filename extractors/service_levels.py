@@ -1,6 +1,6 @@
 """Extractor: service levels (platform availability, data reliability).
 
-The first commitment in the body ("可用性应不低于 99.99%") counts; penalty
+The first commitment in the body ("可用性应不低于 99.99%", "数据持久性 99.9999999%") counts; penalty
 thresholds in annexes ("可用性低于 99.99% 的") restate levels and come later.
 """
 from __future__ import annotations
@@ -23,8 +23,8 @@ def patterns() -> dict[str, regex.Pattern]:
     threshold = alternation(spec["threshold_words"])
     return {
         name: regex.compile(
-            r"(?<!数据)(?:" + alternation(spec[name]) + r")[^。；;\d%]{0," + str(MAX_GAP) + r"}?(?:" + threshold
-            + r")\s*(?P<n>\d+(?:\.\d+)?)\s*%")
+            r"(?<!数据)(?:" + alternation(spec[name]) + r")(?:[^。；;\d%]{0," + str(MAX_GAP) + r"}?(?:" + threshold
+            + r")|\s*[:：]?)\s*(?P<n>\d+(?:\.\d+)?)\s*%")
         for name in ("availability", "data_reliability")
     }
 

@@ -15,7 +15,9 @@ import regex
 from pipeline.document import ContractDoc, Line, Span
 
 CLAUSE_HEADING = regex.compile(r"^\s*第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章]\s*(?P<title>.{0,40})$")
-NUMBERED_HEADING = regex.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*(?P<title>[^\d\s，,。；;:：]{2,20})\s*$")
+NUMBERED_HEADING = regex.compile(
+    r"^\s*(?P<n>[一二三四五六七八九十]{1,3})\s*[、.．]\s*(?P<title>[^\d\s，,。；;:：]{2,20})\s*$")
+MIN_CHAIN_HEADINGS = 3
 MIN_ARTICLE_HEADINGS = 2
 ANNEX_HEADING = regex.compile(r"^\s*附件\s*[\d一二三四五六七八九十]*\s*[:：、.]?\s*(?P<title>.{0,60})$")
 SIGNATURE_START = regex.compile(r"以下无正文|以下为签署页|签署页|签字页")
@@ -81,16 +83,45 @@ def next_to_table(doc: ContractDoc, number: int) -> bool:
     return False
 
 
+def numbered_chain(doc: ContractDoc) -> set[int]:
+    """Line numbers of the longest run of 一、二、三、… headings numbered one after another.
+
+    A heading in that run is a clause even when it stands next to a table; a
+    一、 that restarts the count beside a table is the table's own section row.
+    """
+    from extractors.values.numbers import parse_small_int
+
+    headings = []
+    for line in doc.lines:
+        match = NUMBERED_HEADING.match(line.text.strip()) if not line.furniture else None
+        if match and "\t" not in line.text:
+            headings.append((line.number, parse_small_int(match.group("n"))))
+    best: list[int] = []
+    for i, (_, value) in enumerate(headings):
+        if value != 1:
+            continue
+        chain, expected = [], 1
+        for number, found in headings[i:]:
+            if found == expected:
+                chain.append(number)
+                expected += 1
+        if len(chain) > len(best):
+            best = chain
+    return set(best) if len(best) >= MIN_CHAIN_HEADINGS else set()
+
+
 def find_sections(doc: ContractDoc) -> list[Section]:
     starts: list[tuple[int, str, str]] = []
     seen_clause = False
     pattern = clause_pattern(doc)
+    chain = numbered_chain(doc) if pattern is NUMBERED_HEADING else set()
     for line in doc.lines:
         text = line.text.strip()
         if not text or line.furniture:
             continue
         heading = pattern.match(text)
-        if heading and "\t" not in text and not (pattern is NUMBERED_HEADING and next_to_table(doc, line.number)):
+        beside_table = pattern is NUMBERED_HEADING and line.number not in chain and next_to_table(doc, line.number)
+        if heading and "\t" not in text and not beside_table:
             starts.append((line.number, "clause", heading.group("title").strip()))
             seen_clause = True
             continue

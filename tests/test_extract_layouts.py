@@ -178,3 +178,28 @@ def test_labels_joining_two_fields_and_a_payment_of_the_whole_price():
     assert supplier.phone == "010-66668888"
     assert record.contract.total_amount == 500000
     assert [(p.percent, p.amount, p.condition) for p in record.payments] == [(1.0, None, "验收合格后")]
+
+
+TOTAL_IN_TABLE = """数据中心托管服务协议书
+甲方：某省政务服务中心
+乙方：某某数据服务有限公司
+一、服务内容及费用
+序号\t服务名称\t单位\t单价（元/年）\t数量\t金额（元）
+1\t机柜托管\t架\t36000\t4\t144000
+2\t带宽\t100Mb\t24000\t2\t48000
+合计（大写）：壹拾玖万贰仟元整\t192000
+二、服务期限
+自2024年7月1日至2025年6月30日。
+三、服务质量
+乙方保证网络可用率达到99.99%，数据持久性99.9999999%。
+"""
+
+
+def test_a_total_stated_only_under_the_price_table_and_levels_without_a_threshold_word():
+    record = extract_text(TOTAL_IN_TABLE, "table_total.txt").record
+    assert (record.contract.total_amount, record.contract.total_amount_in_words) == (192000, "壹拾玖万贰仟元整")
+    assert [i.service for i in record.line_items] == ["机柜托管", "带宽"]
+    assert all(i.section is None for i in record.line_items)  # 一、服务内容及费用 is a clause, not a section
+    assert (record.service_levels.availability, record.service_levels.data_reliability) == (0.9999, 0.999999999)
+    wrong = extract_text(TOTAL_IN_TABLE.replace("壹拾玖万贰仟元整", "壹拾玖万叁仟元整"), "t.txt").record
+    assert [(f.check, f.expected, f.found) for f in wrong.findings] == [("amount_in_words", 192000, 193000)]
