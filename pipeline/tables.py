@@ -28,6 +28,7 @@ MAX_FRAGMENT_CHARS = 4
 PIPE_RULE = regex.compile(r"^[\s|:+\-=]+$")
 SPACE_SPLIT = regex.compile(r"(?: {2,}|\u3000+)")
 HEADER_HINT = regex.compile(r"[(（\[](?P<hint>[^)）\]]*)[)）\]]")
+WORD = regex.compile(r"\S+")
 HEADING = regex.compile(r"^\s*(第\s*[一二三四五六七八九十百\d]+\s*[条章]|附件)")
 
 
@@ -164,6 +165,8 @@ def single_space_rows(lines: list[Line], rows: list[Optional[Row]]) -> None:
         if rows[i] is not None or line.furniture:
             header = header if rows[i] is None else None
             continue
+        if header is None and line.text.strip().count(" ") < MIN_SPACE_CELLS - 1:
+            continue  # too few words for a header
         words = _word_row(line)
         if words is None:
             continue
@@ -187,7 +190,7 @@ def single_space_rows(lines: list[Line], rows: list[Optional[Row]]) -> None:
 
 def _word_row(line: Line) -> Optional[Row]:
     """The line's words as cells, or None for a blank line."""
-    cells = [Cell(line.span.sub(m.start(), m.end()), n) for n, m in enumerate(regex.finditer(r"\S+", line.text))]
+    cells = [Cell(line.span.sub(m.start(), m.end()), n) for n, m in enumerate(WORD.finditer(line.text))]
     return Row(line, cells, len(cells)) if cells else None
 
 
