@@ -2,7 +2,8 @@
 
 Full-width digits, letters and punctuation become their ASCII forms (one
 character for one, so offsets do not move); thousands separators and OCR spaces
-inside numbers are removed (offsets recorded in the document's `OffsetMap`).
+inside numbers are removed, and so are the spaces of letter-spaced lines
+("合 同 编 号") (offsets recorded in the document's `OffsetMap`).
 Repeated page headers, footers and logo lines are found here and recorded as
 furniture spans, which later stages skip; they stay in the text so that a value
 printed only in a running header (a 合同编号 line) can still be found.
@@ -34,13 +35,19 @@ PAGE_BREAK = regex.compile(r"\f|\n(?:[ \t]*\n){3,}")
 PAGE_NUMBER = regex.compile(r"^(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d+\s*[-—–]|\d+\s*/\s*\d+|Page\s*\d+(?:\s*of\s*\d+)?)$",
                             regex.IGNORECASE)
 
+HAN_GAP = regex.compile(r"(?<=\p{Han}) (?=\p{Han})")
+HAN_PAIR = regex.compile(r"\p{Han}(?=\p{Han})")
+MIN_LETTER_GAPS = 3
+LETTER_SPACED_SHARE = 0.5
+
 Edit = tuple[int, int, str]
 
 
 def normalize(doc: ContractDoc) -> ContractDoc:
     """Fill doc.text, doc.offsets and doc.furniture from doc.raw."""
     paged = doc.raw.translate(FULLWIDTH)
-    text, doc.offsets = apply_edits(paged, number_edits(paged))
+    edits = sorted(number_edits(paged) + letter_spacing_edits(paged))
+    text, doc.offsets = apply_edits(paged, edits)
     doc.text = text.replace("\f", "\n")
     doc.furniture = find_furniture(paged, doc.text)
     return doc
@@ -66,6 +73,29 @@ def number_edits(text: str) -> list[Edit]:
             continue
         merged.append(edit)
     return merged
+
+
+def letter_spaced_gaps(line: str) -> list[int]:
+    """Where the single spaces of a letter-spaced line stand ("政 务 云 服 务"), else nothing.
+
+    A line is letter-spaced when most of its neighbouring Chinese characters are
+    parted by one space; a space between two words ("云数据库 高可用版") is kept.
+    """
+    gaps = [m.start() for m in HAN_GAP.finditer(line)]
+    if len(gaps) < MIN_LETTER_GAPS:
+        return []
+    joined = len(HAN_PAIR.findall(line))
+    return gaps if len(gaps) >= LETTER_SPACED_SHARE * (len(gaps) + joined) else []
+
+
+def letter_spacing_edits(text: str) -> list[Edit]:
+    """Edits that drop the spaces of letter-spaced lines."""
+    edits: list[Edit] = []
+    pos = 0
+    for line in text.split("\n"):
+        edits.extend((pos + gap, pos + gap + 1, "") for gap in letter_spaced_gaps(line))
+        pos += len(line) + 1
+    return edits
 
 
 def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:

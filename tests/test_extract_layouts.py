@@ -203,3 +203,14 @@ def test_a_total_stated_only_under_the_price_table_and_levels_without_a_threshol
     assert (record.service_levels.availability, record.service_levels.data_reliability) == (0.9999, 0.999999999)
     wrong = extract_text(TOTAL_IN_TABLE.replace("壹拾玖万贰仟元整", "壹拾玖万叁仟元整"), "t.txt").record
     assert [(f.check, f.expected, f.found) for f in wrong.findings] == [("amount_in_words", 192000, 193000)]
+
+
+def test_letter_spaced_ocr_lines_read_as_words_and_values_come_out_without_the_spaces():
+    text = ("政 务 云 服 务 合 同\n合 同 编 号 ： ZWY-2024-33\n甲 方 ： 某 市 政 务 服 务 管 理 局\n"
+            "乙 方 ： 某 某 云 计 算 有 限 公 司\n合同总价：￥ 360,000.00 元（大写：叁拾陆万元整）\n"
+            "序号 服务名称 单位 单价（元/月） 数量 月数 总价（元）\n1 云数据库 高可用版 套 2500 12 12 360000\n")
+    record = extract_text(text, "spaced.txt").record
+    assert (record.contract.title, record.contract.contract_no) == ("政务云服务合同", "ZWY-2024-33")
+    assert [p.name for p in record.parties] == ["某市政务服务管理局", "某某云计算有限公司"]
+    assert record.line_items[0].service == "云数据库 高可用版"  # words parted by one space stay parted
+    assert record.contract.total_amount == 360000 and record.findings == []
