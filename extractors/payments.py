@@ -15,11 +15,10 @@ import regex
 from extractors.common import Statement, as_written, doc_lines, sentences
 from extractors.lexicon import alternation, load
 from extractors.values.cnmoney import find_cn_amounts
-from extractors.values.numbers import MONEY, as_float, money_end, money_value, to_decimal
+from extractors.values.numbers import MONEY, RATE, as_float, money_end, money_value, rate_value
 from pipeline.document import ContractDoc, Span
 from schemas import Payment
 
-PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%")
 LEADING_LABEL = regex.compile(r"^\s*(?:[-•]\s*)?[^:：,，。]{1,8}[:：]\s*")
 ITEM_NUMBER = regex.compile(r"^\s*(?:[\d一二三四五六七八九十]+[、.．)]|[(（][\d一二三四五六七八九十]+[)）])?\s*")
 PAYER_TAIL = regex.compile(r"[,，]?\s*(?:甲方|乙方)?\s*(?:应|应当|将|须|需)?\s*(?:向\S{1,4})?\s*(?:一次性)?\s*$")
@@ -84,12 +83,12 @@ def read_installment(sentence: Span) -> Optional[dict]:
     if not verb or words()["exclude"].search(text) or TAX_CONTEXT.search(text):
         return None
     found: dict = {}
-    percents = list(PERCENT.finditer(text))
+    percents = [m for m in RATE.finditer(text) if m.group("sign") in (None, "%") and m.group("scale") in (None, "百")]
     if percents:
         best = min(percents, key=lambda m: abs(m.start() - verb.start()))
-        value = to_decimal(best.group("n"))
-        if value is not None and 0 < value <= 100:
-            found["percent"] = Statement(value / 100, sentence.sub(best.start(), best.end()))
+        value = rate_value(best)
+        if value is not None and 0 < value <= 1:
+            found["percent"] = Statement(value, sentence.sub(best.start(), best.end()))
     whole = words()["full"].search(text) if "percent" not in found else None
     if whole is not None:
         found["percent"] = Statement(Decimal(1), sentence.sub(whole.start(), whole.end()))

@@ -10,7 +10,6 @@ trigger. Words live in extractors/vocab/clauses.toml.
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
@@ -18,13 +17,10 @@ import regex
 
 from extractors.common import as_written, prose_lines, sentences
 from extractors.lexicon import alternation, load
-from extractors.values.numbers import parse_small_int, to_decimal
+from extractors.values.numbers import RATE, parse_small_int, rate_value, to_decimal
 from pipeline.document import ContractDoc, Span
 from schemas import Penalty
 
-PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<sign>[%‰‱])|(?P<scale>百|千|万)分之\s*(?P<cn>[\d.]+|[零一二三四五六七八九十两点]+)")
-SCALES = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000)}
-SIGN_SCALES = {"%": Decimal(100), "‰": Decimal(1000), "‱": Decimal(10000)}
 NEAR_BASE_CHARS = 16
 FIXED = regex.compile(r"违约金\s*(?:为|计)?\s*(?:人民币)?\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?元"
                       r"|(?P<m>\d+(?:\.\d+)?)\s*(?P<wan2>万)?元\s*(?:的)?违约金")
@@ -77,19 +73,6 @@ def base_of(text: str) -> Optional[str]:
     return specific[-1] if specific else bases[-1]
 
 
-def rate_of(match: regex.Match) -> Optional[Decimal]:
-    """A rate as a fraction: '0.05%', '0.5‰' or '万分之五'."""
-    if match.group("n"):
-        value = to_decimal(match.group("n"))
-        return None if value is None else value / SIGN_SCALES[match.group("sign")]
-    digits = match.group("cn")
-    value = to_decimal(digits) if digits[0].isdigit() else None
-    if value is None:
-        small = parse_small_int(digits)
-        value = Decimal(small) if small else None
-    return None if value is None else value / SCALES[match.group("scale")]
-
-
 def read_sentence(sentence: Span) -> list[tuple[Penalty, list[Span]]]:
     text = sentence.text
     results: list[tuple[Penalty, list[Span]]] = []
@@ -101,10 +84,10 @@ def read_sentence(sentence: Span) -> list[tuple[Penalty, list[Span]]]:
             cap_rate = float(value / 100)
     trigger = _trigger(sentence)
     previous_end = 0
-    for match in PERCENT.finditer(text):
+    for match in RATE.finditer(text):
         if match.group("n") and match.start("n") in caps:
             continue
-        value = rate_of(match)
+        value = rate_value(match)
         if value is None:
             continue
         before = text[previous_end:match.start()]
@@ -148,7 +131,7 @@ def read_tables(doc: ContractDoc) -> list[tuple[Penalty, list[Span]]]:
     for table in doc.tables:
         rows = ([table.header] if table.header else []) + table.rows
         header_index = next((i for i, row in enumerate(rows)
-                             if vocab()["keyword"].search(row.text) and not PERCENT.search(row.cells[-1].text)), None)
+                             if vocab()["keyword"].search(row.text) and not RATE.search(row.cells[-1].text)), None)
         if header_index is None:
             continue
         header_text = rows[header_index].text
@@ -160,9 +143,9 @@ def read_tables(doc: ContractDoc) -> list[tuple[Penalty, list[Span]]]:
             texts = [c for c in row.cells[:-1] if not regex.fullmatch(r"\d+", c.text)]
             trigger = as_written([c.span for c in texts]) if texts else None
             row_per_day = per_day or bool(vocab()["per_day"].search(row.text))
-            match = PERCENT.fullmatch(last.text.strip())
+            match = RATE.fullmatch(last.text.strip())
             if match:
-                value = rate_of(match)
+                value = rate_value(match)
                 if value is not None:
                     results.append((Penalty(trigger=trigger, rate=float(value), base=base,
                                             per_day=row_per_day), [last.span]))

@@ -214,3 +214,13 @@ def test_letter_spaced_ocr_lines_read_as_words_and_values_come_out_without_the_s
     assert [p.name for p in record.parties] == ["某市政务服务管理局", "某某云计算有限公司"]
     assert record.line_items[0].service == "云数据库 高可用版"  # words parted by one space stay parted
     assert record.contract.total_amount == 360000 and record.findings == []
+
+
+def test_rates_written_in_chinese_numerals():
+    text = ("云服务合同\n甲方：某局\n乙方：某公司\n第一条 合同总价为人民币100000元。\n第二条 付款方式\n"
+            "合同签订后支付合同总价的百分之三十，即30000元；验收合格后支付百分之七十，即70000元。\n"
+            "第三条 违约责任\n乙方逾期的，每日按合同总价的万分之五支付违约金。\n")
+    record = extract_text(text, "rates.txt").record
+    assert [(p.percent, p.amount) for p in record.payments] == [(0.3, 30000), (0.7, 70000)]
+    assert [(p.rate, p.per_day) for p in record.penalties] == [(0.0005, True)]
+    assert record.findings == []

@@ -13,6 +13,10 @@ import regex
 NUMBER = regex.compile(r"-?\d+(?:\.\d+)?")
 PLAIN_NUMBER = regex.compile(r"^\s*[¥￥]?\s*(?P<n>-?\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元?\s*$")
 PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*[%％]")
+#: A rate as written: "30%", "0.5‰", "百分之三十", "万分之五".
+RATE = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<sign>[%‰‱])|(?P<scale>百|千|万)分之\s*(?P<cn>[\d.]+|[零一二三四五六七八九十两点]+)")
+RATE_SCALES = {"%": Decimal(100), "‰": Decimal(1000), "‱": Decimal(10000),
+               "百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000)}
 #: A sum of money in a sentence: "¥1843129.06", "人民币 201600.00 元", "230.39万元" (the branches share names).
 MONEY = regex.compile(
     r"(?:(?:人民币|RMB)\s*[:：]?\s*)?"
@@ -38,6 +42,19 @@ def parse_plain_number(text: str) -> Optional[Decimal]:
     if value is not None and match.group("wan"):
         value *= WAN
     return value
+
+
+def rate_value(match: regex.Match) -> Optional[Decimal]:
+    """A RATE match as a fraction: '0.05%' → 0.0005, '万分之五' → 0.0005."""
+    if match.group("n"):
+        value = to_decimal(match.group("n"))
+        return None if value is None else value / RATE_SCALES[match.group("sign")]
+    digits = match.group("cn")
+    value = to_decimal(digits) if digits[0].isdigit() else None
+    if value is None:
+        small = parse_small_int(digits)
+        value = Decimal(small) if small else None
+    return None if value is None else value / RATE_SCALES[match.group("scale")]
 
 
 def money_value(match: regex.Match) -> Optional[Decimal]:
