@@ -6,9 +6,12 @@ units (1GB, 100GB, 1 台), price bases (元/月) or periods (12个月, 8 次) ar
 matched to the header's value roles; the text cells before them give the
 service (the last one) and the section. Lines with no figures continue the
 previous row's service (wrapped cells, rows cut by a page break). Sum rows
-(基础部分总价, 合计) give subtotals and the table total. Units and periods stated
-in a note column or in the service text ("单位: 100GB/元/月, 服务期 12 个月",
-"每台主机服务期内至少 2 次") fill what the cells leave open.
+(基础部分总价, 合计, 合计：240000元 in one cell) give subtotals and the table total;
+a contract that states no total elsewhere takes the table's. A quantity cell
+carrying its unit (20TB) gives both. Units and periods stated in a note or
+configuration column or in the service text ("单位: 100GB/元/月, 服务期 12 个月",
+"每台主机服务期内至少 2 次") fill what the cells leave open. A numbered heading
+right above a table ((二)增值服务) names its rows' section.
 """
 from __future__ import annotations
 
