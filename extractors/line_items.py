@@ -26,7 +26,7 @@ import regex
 from extractors.common import Statement, as_written
 from extractors.lexicon import load
 from extractors.values.cnmoney import find_cn_amounts
-from extractors.values.numbers import as_float, money_value, parse_plain_number as plain_number
+from extractors.values.numbers import WAN, as_float, money_value, parse_plain_number as plain_number
 from extractors.values.units import read_basis, read_unit, service_unit_rule
 from pipeline.document import ContractDoc, Span
 from pipeline.tables import MAX_FRAGMENT_CHARS, Cell, Row, Table
@@ -34,6 +34,7 @@ from schemas import LineItem, NormalizedQuantity, Subtotal
 
 NUMERIC_ROLES = ("unit_price", "quantity", "periods", "amount")
 TEXT_ROLES = ("service", "section")
+TIME_UNITS = ("年", "月", "次", "个月")
 PERIOD_CELL = regex.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>个月|月|年|次|期|天|个季度|季度)$")
 BASIS_CELL = regex.compile(r"^(?:元|人民币)?\s*/\s*(?:\d*\s*)?(?:月|年|次|张|个月|份)$|^(?:每|按)(?:月|年|次)$")
 NOTE_UNIT = regex.compile(r"(?:单位|计价单位|计费单位)\s*[:：]?\s*(?P<unit>[^/,，;；\s][^/,，;；]*?)\s*/\s*元\s*/\s*(?P<basis>[^\s,，;；/]+)")
@@ -74,6 +75,7 @@ class SumReading:
     value_span: Optional[Span] = None
     is_total: bool = False
     words: Optional[Statement] = None  # the sum in 大写, when the label cell also spells it
+    in_yuan: bool = False  # the value is in 元 already (its cell said 万元), whatever the column's header
 
 
 @dataclass
@@ -99,10 +101,13 @@ def extract(doc: ContractDoc) -> ContractDoc:
                 items.append(item)
         assign_sections(parsed, items, first_item)
         start = first_item
+        sum_scale = column_scale(table, "amount")
         for row_index, reading in parsed.sums:
             end = first_item + row_index
             if reading.value is None:
                 continue
+            if not reading.in_yuan:
+                reading.value *= sum_scale
             if reading.is_total:
                 totals.append((Statement(reading.value, reading.value_span, "table_total"), reading.words))
                 doc.facts.setdefault("total_covers", []).append((first_item, end))
@@ -271,7 +276,8 @@ def inline_sum(cell: Cell) -> Optional[SumReading]:
         return None
     value = money_value(match)
     return SumReading(label[0], cell.span.sub(match.start("label"), match.end("label")), value,
-                      cell.span.sub(match.start("n"), match.end("n")), is_total=label[1])
+                      cell.span.sub(match.start("n"), match.end("n")), is_total=label[1],
+                      in_yuan=bool(match.group("wan")))
 
 
 def is_label_fragment(row: Row) -> bool:
@@ -444,7 +450,7 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
     service_text = " ".join(s.text for s in reading.service)
     note = reading.note.text if reading.note else ""
     hints = {c.role: c.hint for c in table.columns}
-    scale = {role: Decimal(10000) if "万" in hints.get(role, "") else Decimal(1) for role in NUMERIC_ROLES}
+    scale = {role: column_scale(table, role) for role in NUMERIC_ROLES}
 
     def figure(role: str) -> Optional[Decimal]:
         cell = reading.values.get(role)
@@ -478,6 +484,12 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
         seq=index + 1, section=reading.section, service=service,
         unit_price=as_float(unit_price), quantity=as_float(quantity), billing_unit=billing_unit,
         price_basis=basis, periods=as_float(periods), amount=as_float(amount), normalized=normalized)
+
+
+def column_scale(table: Table, role: str) -> Decimal:
+    """What a figure of the column is multiplied by: 10000 under a 万元 header, else 1."""
+    column = table.role_column(role)
+    return WAN if column is not None and "万" in column.hint else Decimal(1)
 
 
 def billing_unit_of(reading: RowReading, note: str, service: str) -> tuple[Optional[str], Optional[Span]]:
@@ -523,6 +535,10 @@ def price_basis_of(reading: RowReading, note: str, hints: dict[str, str],
             return found
     if billing_unit and "/" in billing_unit:
         found = read_basis(billing_unit[billing_unit.index("/"):])
+        if found:
+            return found
+    if billing_unit in TIME_UNITS:  # priced per 年, 月 or 次 itself
+        found = read_basis("元/" + billing_unit)
         if found:
             return found
     period = reading.values.get("periods")

@@ -224,3 +224,16 @@ def test_rates_written_in_chinese_numerals():
     assert [(p.percent, p.amount) for p in record.payments] == [(0.3, 30000), (0.7, 70000)]
     assert [(p.rate, p.per_day) for p in record.penalties] == [(0.0005, True)]
     assert record.findings == []
+
+
+def test_a_price_table_in_wan_yuan_and_rows_priced_per_year_or_per_visit():
+    text = ("政务云平台运维服务合同\n甲方：某区行政审批局\n乙方：某某软件股份有限公司\n"
+            "第一条 合同价款\n本合同总价款为人民币45.6万元（大写：肆拾伍万陆仟元整），明细详见附件1。\n"
+            "第二条 合同期限\n本合同有效期一年。\n附件1：报价明细表\n"
+            "序号\t服务内容\t单位\t数量\t单价（万元）\t金额（万元）\n1\t平台运维\t年\t1\t30\t30\n"
+            "2\t安全巡检\t次\t12\t0.8\t9.6\n3\t应急保障\t项\t1\t6\t6\n合计\t\t\t\t\t45.6\n")
+    record = extract_text(text, "wan.txt").record
+    assert [(i.unit_price, i.amount, i.price_basis) for i in record.line_items] == [
+        (300000, 300000, "year"), (8000, 96000, "time"), (60000, 60000, "month")]
+    assert record.contract.total_amount == 456000
+    assert record.findings == []  # the 合计 in 万元 agrees with the total in 元
