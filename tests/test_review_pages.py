@@ -265,6 +265,25 @@ def test_stored_text_is_escaped(db):
         assert "<b>x</b>" not in client.get(f"/contracts/{contract_id}").text
 
 
+def test_a_decision_saved_meanwhile_by_someone_else_is_not_overwritten_unseen(db):
+    finding_id = finding_of(db, "line_amount")[0]
+    seen = re.compile(r'name="seen" value="([^"]*)"')
+    with serving(f"sqlite:///{db}") as base, httpx.Client(base_url=base) as client:
+        mine = client.get(f"/findings/{finding_id}")
+        theirs = client.get(f"/findings/{finding_id}")
+        assert seen.search(mine.text)[1] == ""
+        saved = client.post(f"/findings/{finding_id}", data={
+            "review_status": "dismissed", "reviewer": "李", "seen": seen.search(theirs.text)[1]})
+        assert saved.status_code == 303
+        late = client.post(f"/findings/{finding_id}", data={
+            "review_status": "confirmed", "reviewer": "王", "seen": seen.search(mine.text)[1]})
+        assert late.status_code == 409 and "Someone saved a decision" in late.text and "李" in late.text
+        assert review_of(db, finding_id)[:2] == ("dismissed", "李")
+        again = client.post(f"/findings/{finding_id}", data={
+            "review_status": "confirmed", "reviewer": "王", "seen": seen.search(late.text)[1]})
+        assert again.status_code == 303 and review_of(db, finding_id)[:2] == ("confirmed", "王")
+
+
 @pytest.mark.postgres
 def test_the_pages_read_and_save_reviews_on_postgresql(pg_url, archive):
     load(archive, pg_url)
@@ -313,3 +332,9 @@ def test_the_pages_read_and_save_reviews_on_postgresql(pg_url, archive):
         assert client.get(f"/contracts/{line.contract_id}").status_code == 200
         assert client.get("/findings/999999").status_code == 404
         assert client.get("/contracts/99999999999999").status_code == 404
+        seen = re.search(r'name="seen" value="([^"]+)"', client.get(f"/findings/{line.id}").text)[1]
+        stale = client.post(f"/findings/{line.id}", data={"review_status": "dismissed", "reviewer": "李"})
+        assert stale.status_code == 409 and review(line.id)[0] == "confirmed"  # opened before the save
+        resaved = client.post(f"/findings/{line.id}", data={"review_status": "dismissed", "reviewer": "李",
+                                                            "seen": seen})
+        assert resaved.status_code == 303 and review(line.id)[:2] == ("dismissed", "李")

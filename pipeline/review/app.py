@@ -51,7 +51,8 @@ def create_app(engine: Engine, reviewer: Optional[str] = None) -> Starlette:
 
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("pipeline.review", "templates"), autoescape=True)
-    env.filters.update(show=formatting.show, figure=formatting.figure, when=formatting.show_time)
+    env.filters.update(show=formatting.show, figure=formatting.figure, when=formatting.show_time,
+                       token=queries.review_token)
     env.globals.update(difference=formatting.difference, describe=describe, STATUSES=REVIEW_STATUSES,
                        ALL_STATUSES=ALL_STATUSES)
     return env
@@ -93,15 +94,20 @@ class ReviewPages:
             return await self._finding_page(request, finding_id, form, errors)
         where = FindingFilter.from_params(request.query_params)
 
-        def write(connection: Connection) -> tuple[bool, Optional[int]]:
-            if not queries.save_review(connection, finding_id, form.status, form.reviewer or None,
-                                       form.note or None):
-                return False, None
-            return True, queries.next_open(connection, finding_id, where)
+        def write(connection: Connection) -> tuple[str, Optional[int]]:
+            outcome = queries.save_review(connection, finding_id, form.status, form.reviewer or None,
+                                          form.note or None, form.seen)
+            if outcome != queries.SAVED:
+                return outcome, None
+            return outcome, queries.next_open(connection, finding_id, where)
 
-        saved, following = await self._db(write, write=True)
-        if not saved:
+        outcome, following = await self._db(write, write=True)
+        if outcome == queries.MISSING:
             raise HTTPException(404, f"There is no finding #{finding_id} (any more) in this database.")
+        if outcome == queries.CHANGED:
+            return await self._finding_page(request, finding_id, form, [
+                "Someone saved a decision on this finding after you opened it (shown above); yours was not "
+                "saved. Read theirs, then save again to replace it."], status=409)
         target = "/" if following is None else f"/findings/{following}"
         return RedirectResponse(f"{target}?{urlencode(where.params() | {'saved': finding_id})}", status_code=303)
 
@@ -117,7 +123,7 @@ class ReviewPages:
         return self._render(request, "not_found.html", 404, detail=detail)
 
     async def _finding_page(self, request: Request, finding_id: int, form: Optional[ReviewForm] = None,
-                            errors: Optional[list[str]] = None) -> Response:
+                            errors: Optional[list[str]] = None, status: int = 422) -> Response:
         def read(connection: Connection) -> Optional[tuple[Any, list[queries.Cited], Any]]:
             finding = queries.get_finding(connection, finding_id)
             if finding is None:
@@ -133,7 +139,7 @@ class ReviewPages:
         if form is None:
             form = ReviewForm(finding["review_status"], finding["reviewer"] or self.reviewer,
                               finding["review_note"] or "")
-        return self._render(request, "finding.html", 422 if errors else 200, finding=finding, cited=cited,
+        return self._render(request, "finding.html", status if errors else 200, finding=finding, cited=cited,
                             subject=subject, form=form, errors=errors or [],
                             where=FindingFilter.from_params(request.query_params),
                             saved=_int(request.query_params.get("saved")))

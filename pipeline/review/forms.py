@@ -15,6 +15,7 @@ class ReviewForm:
     status: str
     reviewer: str
     note: str
+    seen: str = ""  # the review_token of the decision the form was opened on
 
     @classmethod
     def parse(cls, form: FormData) -> ReviewForm:
@@ -22,7 +23,7 @@ class ReviewForm:
             value = form.get(name)
             return value.strip() if isinstance(value, str) else ""
 
-        return cls(text("review_status"), text("reviewer"), text("review_note"))
+        return cls(text("review_status"), text("reviewer"), text("review_note"), text("seen"))
 
     def errors(self) -> list[str]:
         """Why the review cannot be saved as posted; empty when it can."""

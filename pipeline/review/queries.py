@@ -128,14 +128,34 @@ def next_open(connection: Connection, after: int, where: FindingFilter) -> Optio
     return following if following is not None else connection.execute(base.order_by(findings.c.id)).scalar()
 
 
+SAVED, CHANGED, MISSING = "saved", "changed", "missing"
+
+
+def review_token(reviewed_at: Optional[datetime]) -> str:
+    """What a review form carries of the decision it was opened on: when that was saved."""
+    return reviewed_at.isoformat() if reviewed_at is not None else ""
+
+
 def save_review(connection: Connection, finding_id: int, status: str, reviewer: Optional[str],
-                note: Optional[str]) -> bool:
-    """Record the decision on a finding; False when there is no such finding (any more)."""
+                note: Optional[str], seen: str) -> str:
+    """Record the decision on a finding, unless another was saved since the form was opened.
+
+    `seen` is the `review_token` the form was opened with. Returns SAVED,
+    CHANGED (someone saved meanwhile: nothing written) or MISSING (no such finding).
+    """
+    try:
+        opened_on = findings.c.reviewed_at.is_(None) if not seen else (
+            findings.c.reviewed_at == datetime.fromisoformat(seen))
+    except ValueError:
+        return CHANGED
     result = connection.execute(
-        update(findings).where(findings.c.id == finding_id)
+        update(findings).where(findings.c.id == finding_id, opened_on)
         .values(review_status=status, reviewer=reviewer, review_note=note,
                 reviewed_at=datetime.now(timezone.utc)))
-    return result.rowcount == 1
+    if result.rowcount == 1:
+        return SAVED
+    found = connection.execute(select(findings.c.id).where(findings.c.id == finding_id)).first()
+    return CHANGED if found is not None else MISSING
 
 
 @dataclass(frozen=True)
