@@ -3,6 +3,7 @@ consistent, and whose planted findings are exactly what the arithmetic gives."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,10 +12,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractors.values.cnmoney import parse_cn_amount
+from extractors.values.cnmoney import format_cn_amount, parse_cn_amount
 from pipeline.cli import app
 from pipeline.synth.generate import generate, write_contract
+from pipeline.synth.model import Document, Paragraph, Table, TwoColumns
 from pipeline.synth.render_text import render_text
+from pipeline.synth.style import VARIANT_CHANCES
+from pipeline.synth.tabulate import BASIS_TEXT
+from pipeline.synth.textforms import amount
 from schemas import ContractRecord
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -72,8 +77,8 @@ def recheck(contract) -> Counter:
             add("amount_in_words", f"payments[{k}].amount_in_words", p.amount, parse_cn_amount(p.amount_in_words))
         if p.percent is not None and p.amount is not None:
             add("payment_percent", f"payments[{k}].amount", cents(D(p.percent) * D(total)), p.amount)
-    if pays and all(p.amount is not None and p.percent is None for p in pays):
-        add("payments_total", "payments", total, sum(D(p.amount) for p in pays))
+    if pays and all(p.amount is not None and p.percent is None for p in pays) and facts.payment_scheme != "yearly":
+        add("payments_total", "payments", total, sum(D(p.amount) for p in pays))  # a yearly fee is paid again
     if rec.contract.amount_excl_tax is not None:
         add("tax", "contract.amount_excl_tax", cents(D(total) / (1 + D(rec.contract.tax_rate))),
             rec.contract.amount_excl_tax)
@@ -91,6 +96,50 @@ def recheck(contract) -> Counter:
 
 def listed(record: ContractRecord) -> Counter:
     return Counter((f.check, f.subject, D(f.expected), D(f.found)) for f in record.findings)
+
+
+def squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def layout_variants(contract) -> set[str]:
+    """The layout variants (style.VARIANT_CHANCES names) a contract was drawn with."""
+    s = contract.style
+    active = {
+        "party_columns": s.party_columns, "name_below": s.name_below, "compound_labels": bool(s.compound_labels),
+        "single_space": s.text.table_format == "single_space", "quantity_units": s.quantity_units,
+        "spec_column": "spec" in s.columns, "section_tables": s.sections == "tables",
+        "cell_total": s.total_form == "cell", "total_in_table_only": not s.total_in_body,
+        "yen_total": s.yen_total, "tax_inline": s.tax_inline, "cn_dates": s.cn_dates,
+        "signing_line": s.signing_line, "chinese_rates": s.rate_form == "chinese",
+        "per_mille_rates": s.rate_form == "per_mille", "at_once": s.payments == "at_once",
+        "yearly": s.payments == "yearly", "spaced_title": s.letter_spacing != "none",
+        "spaced_parties": s.letter_spacing == "title_parties", "prose_wrap": s.text.prose_width is not None}
+    return {name for name, on in active.items() if on}
+
+
+def forced(monkeypatch, *names: str, rate: float = 0.0, where=lambda c: True, count: int = 3) -> list:
+    """Contracts drawn with only the named layout variants switched on (chance 1), the first
+    `count` that `where` accepts; each is checked to state exactly what its record holds."""
+    for name in VARIANT_CHANCES:
+        monkeypatch.setitem(VARIANT_CHANCES, name, 1.0 if name in names else 0.0)
+    found = []
+    for index in range(1, 400):
+        contract = generate(21, index, rate)
+        if set(names) <= layout_variants(contract) and where(contract):
+            assert recheck(contract) == listed(contract.record), contract.stem
+            found.append(contract)
+            if len(found) == count:
+                return found
+    raise AssertionError(f"fewer than {count} contracts with {names}")
+
+
+def text_of(contract) -> str:
+    return render_text(contract.document, contract.style.text)
+
+
+def blocks(contract, kind) -> list:
+    return [b for b in contract.document.blocks if isinstance(b, kind)]
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +207,7 @@ def test_line_amount_error_is_clear_and_sums_use_stated_rows(faulty):
 def test_every_variant_appears_over_a_batch(clean):
     seen = {key: Counter() for key in ("layout", "format", "numbers", "sections", "subtotals", "total",
                                        "encoding", "fullwidth", "roles", "scheme", "term", "basis", "base",
-                                       "unit", "wrap", "signature", "header", "contract_no")}
+                                       "unit", "wrap", "signature", "header", "contract_no", "layout_variants")}
     for c in clean:
         s, f = c.style, c.facts
         seen["layout"][s.layout] += 1
@@ -179,17 +228,18 @@ def test_every_variant_appears_over_a_batch(clean):
         seen["signature"][s.signature] += 1
         seen["header"][s.page_header] += 1
         seen["contract_no"][f.contract_no_form] += 1
+        seen["layout_variants"].update(layout_variants(c))
     assert set(seen["layout"]) == {"order_form", "detail", "full", "grouped", "remarks",
                                    "catalogue_coded", "catalogue_plain"}
-    assert set(seen["format"]) == {"tab", "pipe", "spaces"}
+    assert set(seen["format"]) == {"tab", "pipe", "spaces", "single_space"}
     assert set(seen["numbers"]) == {"plain", "fixed2", "thousands"}
-    assert set(seen["sections"]) == {"none", "rows", "cell_first", "cell_middle"}
+    assert set(seen["sections"]) == {"none", "rows", "cell_first", "cell_middle", "tables"}
     assert set(seen["subtotals"]) == {None, "row", "row_next_line"}
-    assert set(seen["total"]) == {None, "row", "row_next_line", "after_table"}
+    assert set(seen["total"]) == {None, "row", "row_next_line", "after_table", "cell"}
     assert set(seen["encoding"]) == {"utf-8", "gb18030"}
     assert set(seen["fullwidth"]) == {True, False}
     assert len(seen["roles"]) == 6
-    assert set(seen["scheme"]) == {"percent_amount", "amount_only", "percent_only", "usage"}
+    assert set(seen["scheme"]) == {"percent_amount", "amount_only", "percent_only", "usage", "at_once", "yearly"}
     assert set(seen["term"]) == {"relative", "one_year", "plain", "dates", "dates_term"}
     assert set(seen["basis"]) == {"month", "year", "time", "piece"}
     assert set(seen["base"]) >= {"contract_total", "monthly_fee", "overdue_amount", "service_fee",
@@ -199,6 +249,8 @@ def test_every_variant_appears_over_a_batch(clean):
     assert set(seen["signature"]) == {"lines", "table"}
     assert set(seen["header"]) == {"none", "contract_no", "logo"}
     assert set(seen["contract_no"]) == {"stated", "blank", "absent"}
+    assert set(seen["layout_variants"]) == set(VARIANT_CHANCES)
+    assert all(count < len(clean) / 4 for count in seen["layout_variants"].values())  # each one modest
 
 
 def test_text_states_what_the_record_holds(clean):
@@ -206,19 +258,214 @@ def test_text_states_what_the_record_holds(clean):
         opts = c.style.text
         if opts.wrap_width or opts.fullwidth_share:
             continue
-        text = render_text(c.document, opts)
+        text = squeezed(render_text(c.document, opts))  # letter spacing and wrapped lines aside
         rec = c.record
-        assert rec.contract.title in text
+        assert squeezed(rec.contract.title) in text
         for party in rec.parties:
             for value in (party.name, party.representative, party.address, party.contact_person, party.phone,
-                          party.bank_name, party.tax_id):
-                assert value is None or value in text, (c.stem, value)
-            if party.bank_account:
-                assert party.bank_account in text.replace(" ", "")
+                          party.bank_name, party.bank_account, party.tax_id):
+                assert value is None or squeezed(value) in text, (c.stem, value)
         for item in rec.line_items:
-            assert item.service in text, (c.stem, item.service)
+            assert squeezed(item.service) in text, (c.stem, item.service)
         if rec.contract.total_amount_in_words:
             assert rec.contract.total_amount_in_words in text
+
+
+# -- layout variants: each is drawn, and its text and truth agree -------------------------
+
+def test_parties_side_by_side_share_lines_and_keep_their_own_values(monkeypatch):
+    for c in forced(monkeypatch, "party_columns"):
+        [columns] = blocks(c, TwoColumns)
+        client, supplier = c.record.parties
+        assert client.name in columns.rows[0][0] and supplier.name in columns.rows[0][1]
+        for party, side in ((client, 0), (supplier, 1)):
+            column = squeezed("".join(row[side] for row in columns.rows))
+            for name, source in (("representative", "representative"), ("address", "address"),
+                                 ("contact_person", "contact"), ("phone", "contact"), ("tax_id", "tax_id")):
+                if "opening" in c.facts.where(party.role, source):
+                    assert squeezed(getattr(party, name)) in column, (c.stem, name)
+        lines = text_of(c).splitlines()
+        gap = "\t" if c.style.text.column_gap == "tab" else "      "
+        assert any(client.name in line and supplier.name in line and gap in line for line in lines)
+
+
+def test_names_stand_under_their_bare_anchors(monkeypatch):
+    for c in forced(monkeypatch, "name_below"):
+        text = text_of(c)
+        for party, label in zip(c.record.parties, c.style.roles):
+            assert f"{label}{c.style.colon.rstrip()}\n{party.name}\n" in text
+
+
+def test_labels_joining_two_fields_state_both_and_the_truth_keeps_the_record_field(monkeypatch):
+    contracts = forced(monkeypatch, "compound_labels", count=6, where=lambda c: not c.style.text.fullwidth_share)
+    for c in contracts:
+        text = text_of(c)
+        for role in ("client", "supplier"):
+            party, where = c.facts.party(role), c.facts.where
+            joined = c.style.compound_labels
+            if "address" in joined and "opening" in where(role, "address"):
+                assert f"{joined['address']}{c.style.colon}{party.address} {party.postcode}" in text
+            if "bank" in joined and "opening" in where(role, "bank"):
+                assert f"{joined['bank']}{c.style.colon}{party.bank_name} {party.account_written}" in text
+            if "phone" in joined and "opening" in where(role, "contact"):
+                assert f"{joined['phone']}{c.style.colon}{party.phone}" in text
+        for truth in c.record.parties:
+            assert truth.address is None or not truth.address.endswith(c.facts.party(truth.role).postcode)
+    assert {kind for c in contracts for kind in c.style.compound_labels} == {"address", "bank", "phone"}
+
+
+def test_single_space_price_tables_part_every_cell_by_one_space(monkeypatch):
+    for c in forced(monkeypatch, "single_space", where=lambda c: not c.style.text.fullwidth_share):
+        lines = text_of(c).splitlines()
+        [table] = [b for b in blocks(c, Table) if b.price]
+        for row in table.rows:
+            cells = [cell for cell in row if cell]
+            assert " ".join(cells) in lines
+            assert all(" " not in cell for n, cell in enumerate(row) if n != table.wrap_column)
+        assert c.style.text.wrap_width is None
+        assert not any("\t" in line for line in lines if c.record.line_items[0].service in line)
+
+
+def test_quantity_cells_carry_the_unit_the_truth_calls_the_billing_unit(monkeypatch):
+    for c in forced(monkeypatch, "quantity_units", where=lambda c: not c.facts.catalogue):
+        assert "unit" not in c.style.columns and "note" not in c.style.columns
+        [table] = [b for b in blocks(c, Table) if b.price]
+        at = c.style.columns.index("quantity")
+        cells = [row[at] for row in table.rows[1:] if row[at]]
+        for item, truth, cell in zip(c.facts.items, c.record.line_items, cells):
+            assert truth.billing_unit == item.unit_text and item.unit_text in item.unit.counted
+            assert cell.endswith(item.unit_text) and cell[:-len(item.unit_text)].replace(",", "") == \
+                format(item.quantity.normalize(), "f")
+            assert truth.normalized.unit == item.unit.base
+
+
+def test_a_configuration_column_stands_between_the_service_and_the_figures(monkeypatch):
+    for c in forced(monkeypatch, "spec_column"):
+        columns = c.style.columns
+        assert columns[columns.index("service") + 1] == "spec"
+        [table] = [b for b in blocks(c, Table) if b.price]
+        rows = [row for row in table.rows[1:] if row[columns.index("spec")]]
+        assert [row[columns.index("spec")] for row in rows] == [i.configuration for i in c.facts.items]
+        assert all(" " not in i.configuration and i.name == t.service
+                   for i, t in zip(c.facts.items, c.record.line_items))
+
+
+def test_numbered_section_tables_each_have_a_heading_a_price_basis_and_a_subtotal(monkeypatch):
+    for c in forced(monkeypatch, "section_tables"):
+        sections = [t.section for t in c.record.line_items]
+        names = list(dict.fromkeys(sections))
+        assert len(names) == 2 and c.facts.term.months % 12 == 0
+        text = text_of(c)
+        assert f"（一）{names[0]}" in text and f"（二）{names[1]}" in text
+        tables = [b for b in blocks(c, Table) if b.price]
+        at = c.style.columns.index("unit_price")
+        assert [t.rows[0][at] for t in tables] == [
+            c.style.headers["unit_price"].format(basis=BASIS_TEXT[basis]) for basis in ("month", "year")]
+        assert [t.price_basis for t in c.record.line_items] == ["month" if s == names[0] else "year" for s in sections]
+        assert len(c.record.subtotals) == 2 and [t.seq for t in c.record.line_items] == list(
+            range(1, len(sections) + 1))
+
+
+def test_a_total_stated_only_under_the_table_is_the_records_total(monkeypatch):
+    contracts = forced(monkeypatch, "total_in_table_only", rate=1.0, count=8)
+    for c in contracts:
+        rec, f = c.record, c.facts
+        text = text_of(c)
+        assert rec.contract.total_amount == float(f.total) and f.total_later is None
+        assert "restated_amount" not in {x.check for x in rec.findings}
+        if f.total_words:
+            words = format_cn_amount(f.total_words_value)
+            assert rec.contract.total_amount_in_words == words
+            assert f"（大写）：{words}" in text and text.count(words) == 1
+        assert "本合同总金额为" not in text and "本合同总价为" not in text
+    assert any(c.facts.total_words for c in contracts)
+
+
+def test_a_sum_in_one_cell_under_the_table(monkeypatch):
+    for c in forced(monkeypatch, "cell_total", where=lambda c: c.facts.total_in_body):
+        figure = c.style.total_label.format(a=amount(c.facts.total, c.style.number_format))
+        assert figure.startswith(("合计：", "总计：", "总价：")) and figure in text_of(c).splitlines()
+
+
+def test_a_yen_total_after_its_words_and_a_tax_rate_before_its_label(monkeypatch):
+    for c in forced(monkeypatch, "yen_total", "tax_inline",
+                    where=lambda c: c.facts.total_words and c.facts.tax_rate is not None and not c.facts.catalogue):
+        f = c.facts
+        words, figure, rate = format_cn_amount(f.total_words_value), format(f.total, ",.2f"), int(f.tax_rate * 100)
+        assert f"人民币（大写）{words}（¥{figure}），含{rate}%增值税" in text_of(c)
+        assert c.record.contract.tax_rate == float(f.tax_rate)
+
+
+def test_a_chinese_signing_date_on_one_line_per_party(monkeypatch):
+    for c in forced(monkeypatch, "cn_dates", "signing_line", where=lambda c: c.facts.signed_full):
+        day = c.facts.signed
+        assert c.record.contract.signed_date == day.isoformat()
+        dates = blocks(c, TwoColumns)[-1].rows[-1]
+        assert dates[0] == dates[1] and dates[0].startswith("二〇") and dates[0].endswith("日")
+        assert dates[0].count("年") == dates[0].count("月") == 1
+
+
+def test_sentences_wrap_over_short_lines_without_breaking_figures(monkeypatch):
+    contracts = forced(monkeypatch, "prose_wrap", where=lambda c: not c.style.text.fullwidth_share)
+    for c in contracts:
+        width, text = c.style.text.prose_width, text_of(c)
+        wrapped = [p for p in blocks(c, Paragraph) if p.text.endswith("。") and len(p.text) > width]
+        assert wrapped
+        for paragraph in wrapped:
+            lines = render_text(Document([paragraph]), c.style.text).strip("\n").split("\n")
+            assert len(lines) > 1 and "\n".join(lines) in text
+            assert all(len(line) <= width for line in lines)
+            assert squeezed("".join(lines)).removeprefix("-") == squeezed(paragraph.text)
+            for figure in re.findall(r"[\d.,%]+", paragraph.text):  # never broken over two lines
+                assert any(figure in line for line in lines)
+    monkeypatch.setitem(VARIANT_CHANCES, "prose_wrap", 0.0)
+    assert [c.record for c in contracts] == [generate(21, int(c.stem[4:]), 0.0).record for c in contracts]
+
+
+def test_rates_in_chinese_and_per_mille_state_the_truths_rates(monkeypatch):
+    cn = {Decimal("0.0001"): "万分之一", Decimal("0.0003"): "万分之三", Decimal("0.0005"): "万分之五",
+          Decimal("0.001"): "千分之一", Decimal("0.1"): "百分之十", Decimal("0.2"): "百分之二十",
+          Decimal("0.3"): "百分之三十", Decimal("0.05"): "百分之五"}
+    tens = {Decimal(n) / 10: "百分之" + word for n, word in enumerate(
+        ("", "十", "二十", "三十", "四十", "五十", "六十", "七十", "八十", "九十", "一百")) if n}
+    for c in forced(monkeypatch, "chinese_rates", where=lambda c: any(t.rate in cn for t in c.facts.penalties
+                                                                      if t.place != "annex")):
+        clauses = " ".join(t.sentence for t in c.facts.penalties if t.place != "annex")
+        assert any(cn[t.rate] in clauses for t in c.facts.penalties if t.rate in cn)
+        shares = [i.percent for i in c.facts.installments if i.percent is not None and i.form != "at_once"]
+        assert all("合同总金额的" + tens[share] in text_of(c) for share in shares)
+    for c in forced(monkeypatch, "per_mille_rates", where=lambda c: any(
+            t.rate is not None and t.rate < Decimal("0.001") for t in c.facts.penalties)):
+        assert "‰" in text_of(c)
+
+
+def test_the_whole_price_paid_at_once_is_one_installment_of_100_percent(monkeypatch):
+    for c in forced(monkeypatch, "at_once", rate=1.0):
+        [payment] = c.record.payments
+        assert (payment.percent, payment.amount) == (1, None)
+        assert "一次性支付全部合同款" in text_of(c)
+        assert not {"payments_total", "payment_percent"} & {f.check for f in c.record.findings}
+
+
+def test_yearly_fees_are_never_summed_against_the_total(monkeypatch):
+    contracts = forced(monkeypatch, "yearly", rate=1.0, count=12)
+    for c in contracts:
+        [payment] = c.record.payments
+        years = c.facts.term.months // 12
+        assert c.facts.term.months % 12 == 0
+        assert D(payment.amount) == cents(c.facts.total / years) and payment.percent is None
+        assert "每年度开始后" in text_of(c) and "当年度服务费" in text_of(c)
+        assert "payments_total" not in {f.check for f in c.record.findings}
+    assert any(c.facts.term.months > 12 for c in contracts)
+
+
+def test_letter_spaced_title_and_party_lines_come_out_as_the_words(monkeypatch):
+    for c in forced(monkeypatch, "spaced_title", "spaced_parties"):
+        lines = text_of(c).splitlines()
+        title = next(line for line in lines if line.strip())
+        assert title == " ".join(squeezed(c.record.contract.title)) and c.record.contract.title == c.facts.title
+        client = c.record.parties[0].name
+        assert any(line.endswith(" ".join(client)) for line in lines)
 
 
 def test_gbk_files_decode_with_gb18030(tmp_path):

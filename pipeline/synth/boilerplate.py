@@ -97,4 +97,6 @@ PAYMENT_INTRO: tuple[str, ...] = ("支付方式：分期支付。", "甲方按�
 INSTALLMENT_NAMES: tuple[str, ...] = ("首期付款", "第二期付款", "第三期付款", "第四期付款")
 FINAL_NAME = "尾款"
 BANK_INTRO: tuple[str, ...] = ("乙方收款账户信息：", "乙方指定的收款账户如下：")
+TAX_ALONE = "以上报价已含 {r} 增值税。"  # no sentence states the total: no total label here
+TAX_ALONE_EXCLUDED = "以上报价含 {r} 增值税，不含税金额为人民币 {x} 元。"
 CATALOGUE_TOTAL = "本合同总金额（最高限价）为人民币 {amount} 元，最终按双方确认的实际服务量结算，且不超过合同总金额。"

@@ -2,10 +2,11 @@
 
 Pure data: billing units (how they are written, their SCHEMA.md base unit and
 factor), and the cloud services a government cloud contract buys, each with name
-variants, its table section and the offers it is sold under (unit, price basis,
-unit-price and quantity ranges). The first offer of a service is its customary
-one: a row that states no unit is always drawn from it, so the base unit follows
-from the service as SCHEMA.md requires.
+variants, its table section, the offers it is sold under (unit, price basis,
+unit-price and quantity ranges) and the configurations a 配置 column gives it.
+The first offer of a service is its customary one: a row that states no unit is
+always drawn from an offer in its unit, so the base unit follows from the
+service as SCHEMA.md requires.
 """
 from __future__ import annotations
 
@@ -16,36 +17,38 @@ from decimal import Decimal
 @dataclass(frozen=True)
 class Unit:
     key: str
-    texts: tuple[str, ...]  # as a document writes it
-    base: str               # SCHEMA.md base unit
-    factor: Decimal         # base units per billing unit
+    texts: tuple[str, ...]    # as a unit cell or note writes it
+    base: str                 # SCHEMA.md base unit
+    factor: Decimal           # base units per billing unit
+    counted: tuple[str, ...]  # as written right after a quantity ("20TB", "100核"); () when never
 
 
-def _u(key: str, base: str, factor: str, *texts: str) -> Unit:
-    return Unit(key, texts, base, Decimal(factor))
+def _u(key: str, base: str, factor: str, texts: tuple[str, ...], counted: tuple[str, ...] = ()) -> Unit:
+    return Unit(key, texts, base, Decimal(factor), counted)
 
 
+# 项 counts a service package, so it is the thing counted (SCHEMA.md's rule for 个): a set.
 UNITS: dict[str, Unit] = {u.key: u for u in [
-    _u("vcpu", "vCPU", "1", "1CPU", "1 vCPU", "1核", "1 核"),
-    _u("gb", "GB", "1", "1GB", "1 GB", "GB"),
-    _u("100gb", "GB", "100", "100GB", "100 GB"),
-    _u("tb", "GB", "1000", "1TB", "1 TB", "TB"),
-    _u("mb", "Mbps", "1", "1Mb", "1 Mb", "1Mbps", "1M"),
-    _u("gbps", "Mbps", "1000", "1Gb", "1 Gb", "1Gbps"),
-    _u("ip", "IP", "1", "1IP", "1 IP", "1个"),
-    _u("lb_ip", "IP", "1", "1IP", "1 IP"),
-    _u("set", "set", "1", "1套", "套", "1 套"),
-    _u("host", "host", "1", "1台", "台", "1 台"),
-    _u("vm", "host", "1", "1个云主机", "1 个云主机"),
-    _u("account", "account", "1", "1账号", "1个账号"),
-    _u("site", "site", "1", "1站点", "1个站点"),
-    _u("rack", "rack", "1", "1架", "1 架"),
-    _u("channel", "channel", "1", "1路", "路"),
-    _u("gpu", "GPU", "1", "1GPU", "1卡", "1 GPU"),
-    _u("tflops", "TFLOPS", "1", "1TFLOPS"),
-    _u("pflops", "TFLOPS", "1000", "1P", "1PFLOPS"),
-    _u("point", "monitoring_point", "1", "1监控点", "1个监控点"),
-    _u("piece", "piece", "1", "1张", "张"),
+    _u("vcpu", "vCPU", "1", ("1CPU", "1 vCPU", "1核", "1 核"), ("核", "vCPU")),
+    _u("gb", "GB", "1", ("1GB", "1 GB", "GB"), ("GB",)),
+    _u("100gb", "GB", "100", ("100GB", "100 GB")),
+    _u("tb", "GB", "1000", ("1TB", "1 TB", "TB"), ("TB",)),
+    _u("mb", "Mbps", "1", ("1Mb", "1 Mb", "1Mbps", "1M"), ("Mb", "Mbps", "M")),
+    _u("gbps", "Mbps", "1000", ("1Gb", "1 Gb", "1Gbps"), ("Gb", "Gbps")),
+    _u("ip", "IP", "1", ("1IP", "1 IP", "1个"), ("个",)),
+    _u("lb_ip", "IP", "1", ("1IP", "1 IP"), ("个",)),
+    _u("set", "set", "1", ("1套", "套", "1 套"), ("套", "项")),
+    _u("host", "host", "1", ("1台", "台", "1 台"), ("台",)),
+    _u("vm", "host", "1", ("1个云主机", "1 个云主机"), ("个云主机",)),
+    _u("account", "account", "1", ("1账号", "1个账号"), ("个账号",)),
+    _u("site", "site", "1", ("1站点", "1个站点"), ("个站点",)),
+    _u("rack", "rack", "1", ("1架", "1 架"), ("架",)),
+    _u("channel", "channel", "1", ("1路", "路"), ("路",)),
+    _u("gpu", "GPU", "1", ("1GPU", "1卡", "1 GPU"), ("卡",)),
+    _u("tflops", "TFLOPS", "1", ("1TFLOPS",), ("TFLOPS",)),
+    _u("pflops", "TFLOPS", "1000", ("1P", "1PFLOPS"), ("P",)),
+    _u("point", "monitoring_point", "1", ("1监控点", "1个监控点"), ("个监控点",)),
+    _u("piece", "piece", "1", ("1张", "张")),
 ]}
 
 
@@ -201,6 +204,20 @@ CATALOGUE_ONLY: tuple[Service, ...] = (
     Service("ssl_cert", "security", ("SSL 证书（OV 单域名）", "SSL 证书（通配符）"),
             (_o("piece", "piece", ("500", "3000", 0), ("1", "1", 0)),)),
 )
+
+# What a 配置 column says of a service: an instance size, a disk type, a protection grade.
+# No spaces (single-space tables part cells by one space) and never a bare unit or figure.
+CONFIGURATIONS: dict[str, tuple[str, ...]] = {
+    "vcpu": ("4核8G", "8核16G", "通用型"), "memory": ("DDR4", "高频内存"), "std_storage": ("SATA", "普通云盘"),
+    "ssd_storage": ("SSD", "NVMe"), "object_storage": ("三副本", "标准型"), "backup": ("增量备份", "整机备份"),
+    "bandwidth": ("BGP", "独享", "共享"), "public_ip": ("IPv4", "独享"), "lb": ("七层", "四层"),
+    "vpn": ("SSL", "IPSec"), "ddos": ("基础防护", "高防"), "antivirus": ("企业版",),
+    "host_protect": ("三级", "二级"), "hardening": ("三级", "二级"), "db_audit": ("三级", "标准版"),
+    "os_win": ("数据中心版", "标准版"), "os_cn": ("服务器版",), "db_pkg": ("主备版", "单机版", "高可用版"),
+    "gpu": ("24G显存", "48G显存"), "ai_compute": ("FP16", "INT8"), "rack": ("42U", "47U"),
+    "physical": ("独享", "含运维"), "video": ("高清", "标清"),
+}
+DEFAULT_CONFIGURATIONS: tuple[str, ...] = ("标准版", "高级版")
 
 # Services every quantity table carries, so that tables look like real orders.
 CORE_SERVICES: tuple[str, ...] = ("vcpu", "memory", "std_storage", "bandwidth")

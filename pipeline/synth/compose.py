@@ -7,17 +7,20 @@ record does not depend on.
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from typing import Callable
 
 from extractors.values.cnmoney import format_cn_amount
 from pipeline.synth import boilerplate as bp
 from pipeline.synth import tabulate, textforms
 from pipeline.synth.facts import Facts, Installment
-from pipeline.synth.model import Block, Document, Heading, PageBreak, Paragraph, Signature
+from pipeline.synth.model import Block, Document, Heading, PageBreak, Paragraph, Signature, TwoColumns
 from pipeline.synth.penalties import PenaltyTerm
 from pipeline.synth.style import Style
 
 ITEM_NUMBERS = ("{n}、", "（{n}）", "{n}. ")
+# The party details of the opening, in order; "bank" is bank and account under one joined label.
+DETAILS = ("representative", "address", "contact_person", "phone", "bank", "bank_name", "bank_account", "tax_id")
 
 
 class Composer:
@@ -33,6 +36,11 @@ class Composer:
 
     def colon(self, label: str, value: str) -> str:
         return f"{label}{self.s.colon}{value}"
+
+    def role_line(self, label: str, name: str) -> str:
+        """"甲方：X", or with the name under its bare anchor; letter-spaced when the style spaces party lines."""
+        text = f"{label}{self.s.colon.rstrip()}\n{name}" if self.s.name_below else self.colon(label, name)
+        return textforms.letter_spaced(text) if self.s.letter_spacing == "title_parties" else text
 
     def amount(self, value) -> str:
         return textforms.amount(value, self.s.number_format)
@@ -96,38 +104,70 @@ class Composer:
 
     def cover(self) -> None:
         f, s = self.f, self.s
-        self.doc.add(Heading(f.title, 0), Paragraph(self.colon("项目名称", f.project)))
+        title = f.title if s.letter_spacing == "none" else textforms.letter_spaced(f.title)
+        self.doc.add(Heading(title, 0), Paragraph(self.colon("项目名称", f.project)))
         if f.contract_no_form == "stated":
             self.doc.add(Paragraph(self.colon("合同编号", f.contract_no)))
         elif f.contract_no_form == "blank":
             self.doc.add(Paragraph(self.colon("合同编号", "_____")))
-        self.doc.add(Paragraph(self.colon(s.roles[0], f.client.name)),
-                     Paragraph(self.colon(s.roles[1], f.supplier.name)))
+        self.doc.add(Paragraph(self.role_line(s.roles[0], f.client.name)),
+                     Paragraph(self.role_line(s.roles[1], f.supplier.name)))
         if s.cover_page:
             self.doc.add(Paragraph(textforms.year_month(f.signed, self.rng)), PageBreak())
 
+    def party_details(self, role: str) -> dict[str, tuple[str, str]]:
+        """(label, value) of each detail the opening states for a party, by DETAILS name."""
+        party, labels, joined = self.f.party(role), self.s.labels, self.s.compound_labels
+        here = {name for (r, name), where in self.f.placements.items() if r == role and "opening" in where}
+        details = {}
+        if "representative" in here:
+            details["representative"] = (labels["representative"], party.representative)
+        if "address" in here:
+            details["address"] = ((joined["address"], f"{party.address} {party.postcode}") if "address" in joined
+                                  else (labels["address"], party.address))
+        if "contact" in here:
+            details["contact_person"] = (labels["contact_person"], party.contact_person)
+            details["phone"] = (joined.get("phone", labels["phone"]), party.phone)
+        if "bank" in here and "bank" in joined:
+            details["bank"] = (joined["bank"], f"{party.bank_name} {party.account_written}")
+        elif "bank" in here:
+            details["bank_name"] = (labels["bank_name"], party.bank_name)
+            details["bank_account"] = (labels["bank_account"], party.account_written)
+        if "tax_id" in here:
+            details["tax_id"] = (labels["tax_id"], party.tax_id)
+        return details
+
     def opening(self) -> None:
-        f, s, labels = self.f, self.s, self.s.labels
-        for role, role_label, side in zip(("client", "supplier"), s.roles, ("甲方", "乙方")):
-            party = f.party(role)
-            here = {name for (r, name), where in f.placements.items() if r == role and "opening" in where}
-            suffix = f" (以下简称{side})" if self.rng.random() < 0.3 else ""
-            lines = [self.colon(role_label, party.name + suffix)]
-            if "representative" in here:
-                lines.append(self.colon(labels["representative"], party.representative))
-            if "address" in here:
-                lines.append(self.colon(labels["address"], party.address))
-            if "contact" in here:
-                contact = self.colon(labels["contact_person"], party.contact_person)
-                phone = self.colon(labels["phone"], party.phone)
-                lines += [f"{contact}  {phone}"] if self.rng.random() < 0.25 else [contact, phone]
-            if "bank" in here:
-                lines += [self.colon(labels["bank_name"], party.bank_name),
-                          self.colon(labels["bank_account"], party.account_written)]
-            if "tax_id" in here:
-                lines.append(self.colon(labels["tax_id"], party.tax_id))
-            self.doc.add(*(Paragraph(line) for line in lines))
+        f, s = self.f, self.s
+        if s.party_columns:
+            self.doc.add(self.opening_columns())
+        else:
+            for role, role_label, side in zip(("client", "supplier"), s.roles, ("甲方", "乙方")):
+                self.doc.add(*(Paragraph(line) for line in self.party_lines(role, role_label, side)))
         self.doc.add(Paragraph(self.rng.choice(bp.PREAMBLES).format(project=f.project)))
+
+    def party_lines(self, role: str, role_label: str, side: str) -> list[str]:
+        """One party's opening block, a line per detail."""
+        suffix = f" (以下简称{side})" if self.rng.random() < 0.3 else ""
+        lines = [self.role_line(role_label, self.f.party(role).name + suffix)]
+        for name, (label, value) in self.party_details(role).items():
+            if name == "phone" and self.rng.random() < 0.25:  # on the contact person's line
+                lines[-1] += "  " + self.colon(label, value)
+            else:
+                lines.append(self.colon(label, value))
+        return lines
+
+    def opening_columns(self) -> TwoColumns:
+        """The opening as two columns on shared lines; a detail one party leaves out keeps its bare label."""
+        f, s = self.f, self.s
+        rows = [(self.colon(s.roles[0], f.client.name), self.colon(s.roles[1], f.supplier.name))]
+        client, supplier = self.party_details("client"), self.party_details("supplier")
+        for name in DETAILS:
+            if name in client or name in supplier:
+                label = (client.get(name) or supplier[name])[0]
+                rows.append(tuple(self.colon(label, side[name][1] if name in side else "")
+                                  for side in (client, supplier)))
+        return TwoColumns(rows)
 
     # -- clauses -----------------------------------------------------------------------
 
@@ -190,24 +230,59 @@ class Composer:
         if not f.total_words:
             return self.rng.choice(("本合同总金额为{y}。", "合同总价：{y}。")).format(y=self.yuan(f.total))
         words = format_cn_amount(f.total_words_value)
+        if self.s.yen_total:  # the figure after the 大写, with ¥ and without 元
+            return f"本合同总价为人民币（大写）{words}（¥{textforms.amount(f.total, 'thousands')}）。"
         forms = ("本合同总金额为人民币 {a} 元（大写：{w}）。",
                  "项目服务费用（含税）为：人民币（大写）{w}（小写：¥ {a} 元）。",
                  "本项目总计费用为人民币¥ {a} 元, 大写: {w}。")
         return self.rng.choice(forms).format(a=figure, w=words)
 
-    def tax_sentence(self) -> str | None:
+    def tax_sentence(self) -> str:
         f = self.f
-        if f.tax_rate is None:
-            return None
         rate = textforms.percent(f.tax_rate)
         if f.excl_tax is None:
             return f"本合同适用增值税税率为 {rate}。"
         return self.rng.choice(("其中不含税金额为人民币 {x} 元，增值税税率 {r}。", "适用税率为 {r}，不含税价 {x} 元。")
                                ).format(x=self.amount(f.excl_tax), r=rate)
 
+    def with_tax(self, total: str) -> str:
+        """The total sentence and what the contract says of tax: its own sentence, or
+        "含6%增值税" (and the amount without tax) inside the total's sentence."""
+        f = self.f
+        if f.tax_rate is None:
+            return total
+        if not self.s.tax_inline or f.catalogue:
+            return total + self.tax_sentence()
+        excl = "" if f.excl_tax is None else f"，不含税金额为人民币 {self.amount(f.excl_tax)} 元"
+        return f"{total.removesuffix('。')}，含{textforms.percent(f.tax_rate)}增值税{excl}。"
+
+    def tax_alone(self) -> str:
+        """What the contract says of tax when no sentence states the total."""
+        f = self.f
+        rate = textforms.percent(f.tax_rate)
+        if f.excl_tax is None:
+            return bp.TAX_ALONE.format(r=rate)
+        return bp.TAX_ALONE_EXCLUDED.format(r=rate, x=self.amount(f.excl_tax))
+
+    def share(self, percent: Decimal) -> str:
+        """A share of the total: 30% or 百分之三十, as the contract writes rates."""
+        if self.s.rate_form == "chinese":
+            return "合同总金额的" + (textforms.chinese_rate(percent) or textforms.percent(percent))
+        return f"合同总金额的 {textforms.percent(percent)}"
+
+    def fee(self, inst: Installment) -> str:
+        """A yearly fee as written: a figure, or a figure and its 大写."""
+        if inst.words_value is None:
+            return self.yuan(inst.amount)
+        return f"{self.amount(inst.amount)}元（大写：{format_cn_amount(inst.words_value)}）"
+
     def installment_sentence(self, k: int, inst: Installment, count: int) -> str:
+        if inst.form == "at_once":
+            return f"{inst.condition}，甲方一次性支付全部合同款。"
+        if inst.form == "yearly":
+            return f"甲方于{inst.condition}支付当年度服务费{self.fee(inst)}。"
         name = bp.FINAL_NAME if k == count - 1 and count > 1 else bp.INSTALLMENT_NAMES[k]
-        share = f"合同总金额的 {textforms.percent(inst.percent)}" if inst.percent is not None else ""
+        share = self.share(inst.percent) if inst.percent is not None else ""
         if inst.form == "none":
             if inst.percent is None:
                 return inst.condition + "。"
@@ -224,13 +299,15 @@ class Composer:
 
     def money(self) -> None:
         f, labels = self.f, self.s.labels
-        first = [self.total_sentence()]
-        tax = self.tax_sentence()
-        if tax:
-            first[0] += tax
+        if f.total_in_body:
+            first = [self.with_tax(self.total_sentence())]
+        else:
+            first = [self.tax_alone()] if f.tax_rate is not None else []
         installments = [self.installment_sentence(k, inst, len(f.installments))
                         for k, inst in enumerate(f.installments)]
-        blocks: list[Block] = [self.heading("money"), *self.items(first + [self.rng.choice(bp.PAYMENT_INTRO)])]
+        heading = self.heading("money")
+        intro = bp.PAYMENT_INTRO[-1] if f.payment_scheme in ("at_once", "yearly") else self.rng.choice(bp.PAYMENT_INTRO)
+        blocks: list[Block] = [heading, *self.items(first + [intro])]
         blocks += [Paragraph(text) for text in installments]
         if "payment" in f.where("supplier", "bank"):
             blocks += [Paragraph(self.rng.choice(bp.BANK_INTRO)),
@@ -291,9 +368,14 @@ class Composer:
 
     # -- signatures and annexes ---------------------------------------------------------
 
-    def date_line(self) -> str:
+    def signing_date(self) -> str:
         f = self.f
-        day = textforms.full_date(f.signed, self.rng) if f.signed_full else textforms.year_month(f.signed, self.rng)
+        if not f.signed_full:
+            return textforms.year_month(f.signed, self.rng)
+        return textforms.cn_numeral_date(f.signed) if self.s.cn_dates else textforms.full_date(f.signed, self.rng)
+
+    def date_line(self) -> str:
+        day = self.signing_date()
         return self.rng.choice(("日期{c}{d}", "签订日期{c}{d}", "{d}")).format(c=self.s.colon, d=day)
 
     def signature(self) -> None:
@@ -302,6 +384,11 @@ class Composer:
             self.doc.add(Paragraph(bp.NO_MORE_TEXT))
         if s.signature == "table":
             self.doc.add(PageBreak(), tabulate.signature_table(f, s), Paragraph(self.date_line()))
+            return
+        if s.signing_line:  # both parties side by side, over one line holding each party's date
+            day = self.signing_date()
+            seals = tuple(f"{label}（盖章）{s.colon}{party.name}" for party, label in zip((f.client, f.supplier), s.roles))
+            self.doc.add(TwoColumns([seals, ("法定代表人或授权代表（签字）：",) * 2, (day, day)]))
             return
         columns = []
         for party, role_label in zip((f.client, f.supplier), s.roles):

@@ -10,14 +10,16 @@ The checks follow the semantics shared with `pipeline.checks`:
 - subtotals_total: contract.total_amount; expected the sum of the subtotals.
 - amount_in_words: the 大写's path; expected the figure, found what it spells.
 - payments_total: payments (all installments fixed amounts, no percents);
-  expected the total, found the sum of the installments.
+  expected the total, found the sum of the installments. Never planned for a
+  fee paid again each year: those installments do not add up to the total.
 - payment_percent: payments[k].amount; expected round(percent × total, 2). Only
   where some installment states no amount, so payments_total cannot fire.
 - tax: contract.amount_excl_tax; expected round(total ÷ (1 + rate), 2).
 - restated_quantity: line_items[i].quantity; expected the first statement, found
   the later one, both in the base unit.
 - restated_amount: contract.total_amount; expected the first statement of the
-  total, found a later clause's restatement.
+  total, found a later clause's restatement. Only where the body states the
+  total (else the restatement would be its first statement).
 - term: contract.term_months; expected the months between start and end.
 
 Checks of one family touch the same figures, so at most one per family is drawn.
@@ -109,6 +111,8 @@ class Injector:
             return facts.payment_scheme == "percent_amount" and not facts.last_amount
         if check == "restated_quantity":
             return bool(facts.restated)
+        if check == "restated_amount":
+            return facts.total_in_body
         return True
 
     # -- stage hooks ---------------------------------------------------------------

@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from pipeline.synth import penalties as penalty_terms
 from pipeline.synth.catalog import (
-    CATALOGUE_ONLY, CATEGORIES, CORE_SERVICES, SERVICES, TIMES_CHOICES, UNITS, Offer, Service, Unit,
+    CATALOGUE_ONLY, CATEGORIES, CONFIGURATIONS, CORE_SERVICES, DEFAULT_CONFIGURATIONS, SERVICES, TIMES_CHOICES,
+    UNITS, Offer, Service, Unit,
 )
 from pipeline.synth.parties import Party, make_client, make_supplier
 from pipeline.synth.style import SECTION_ROW_NUMERALS, Style
@@ -38,6 +39,9 @@ LAST_CONDITIONS = ("服务期满并经甲方终验合格后 {n} 个工作日内"
 USAGE_CONDITIONS = ("每季度结束后 {n} 个工作日内，甲方按当季实际使用量与乙方结算",
                     "合同期内前 6 个月服务费，甲方应于 {y} 年内完成账单核对及支付",
                     "合同期内后 6 个月服务费，甲方应于 {y2} 年内完成账单核对及支付")
+AT_ONCE_CONDITIONS = ("验收合格后", "云资源开通并经甲方验收合格后", "合同签订生效后 {n} 个工作日内")
+YEARLY_CONDITION = "每年度开始后{n}日内"
+TABLE_BASIS = {"basic": "month", "extended": "year"}  # one table per tier: its price basis
 TITLES = ("{client}政务云服务合同", "{city}市政务云服务协议", "云资源租赁服务合同", "{client} 服务采购合同",
           "政务云服务项目合同书", "{city}市电子政务云平台服务合同")
 PROJECTS = ("{client}{year} 年政务云服务", "{client}云资源租用项目", "{year}年{city}市政务云扩容项目",
@@ -58,6 +62,7 @@ class Item:
     periods: int | None
     amount: Decimal | None  # as stated
     code: str = ""
+    configuration: str = ""  # what a 配置 column says of it
 
     def computed(self) -> Decimal | None:
         """unit price × quantity × periods, rounded to the 分."""
@@ -90,7 +95,7 @@ class Installment:
     condition: str
     percent: Decimal | None
     amount: Decimal | None
-    form: str                           # figure | words | wan | none
+    form: str                           # figure | words | wan | none | at_once | yearly
     words_value: Decimal | None = None  # what its 大写 spells
 
 
@@ -125,12 +130,13 @@ class Facts:
     items: list[Item]
     groups: list[Group]
     with_subtotals: bool  # the price table states a sum per section
-    payment_scheme: str  # percent_amount | amount_only | percent_only | usage
+    payment_scheme: str  # percent_amount | amount_only | percent_only | usage | at_once | yearly
     last_amount: bool
     total_words: bool
     tax_stated: bool
     excl_tax_stated: bool
     later_total: bool
+    total_in_body: bool  # False: stated only under the price table
     penalties: list[penalty_terms.PenaltyTerm]
     availability: Decimal
     reliability: Decimal | None
@@ -161,16 +167,20 @@ class Facts:
 
 # -- stage 1: plan ---------------------------------------------------------
 
-def plan(rng: random.Random, style: Style) -> Facts:
+def plan(rng: random.Random, style: Style, variants: random.Random) -> Facts:
+    """The facts; what only a layout variant needs is drawn from `variants`, so that
+    the main stream runs as it would without the variant wherever it can."""
     client = make_client(rng)
     supplier = make_supplier(rng, client.city)
     signed = date(rng.randint(2023, 2026), rng.randint(1, 12), rng.randint(1, 28))
-    term = _term(rng, signed)
-    groups, items = _rows(rng, style, term.months)
+    term = _term(rng, signed, style.whole_years)
+    groups, items = _rows(rng, variants, style, term.months)
     year = signed.year + (1 if signed.month > 10 else 0)
     fill = {"client": client.name, "city": client.city, "year": year}
     scheme = rng.choice(("usage", "percent_only") if style.catalogue else
                         ("percent_amount", "percent_amount", "amount_only", "percent_only", "usage"))
+    if style.payments != "drawn":
+        scheme = style.payments
     tax_stated = rng.random() < 0.5
     return Facts(
         client=client, supplier=supplier, placements=_placements(rng, style),
@@ -182,8 +192,9 @@ def plan(rng: random.Random, style: Style) -> Facts:
         items=items, groups=groups, payment_scheme=scheme,
         with_subtotals=bool(style.subtotal_form) and len(groups) > 1 and not style.catalogue, last_amount=rng.random() < 0.5,
         total_words=rng.random() < 0.75, tax_stated=tax_stated,
-        excl_tax_stated=tax_stated and rng.random() < 0.5, later_total=rng.random() < 0.3,
-        penalties=penalty_terms.draw(rng, style.penalty_annex),
+        excl_tax_stated=tax_stated and rng.random() < 0.5,
+        later_total=rng.random() < 0.3 and style.total_in_body, total_in_body=style.total_in_body,
+        penalties=penalty_terms.draw(rng, style.penalty_annex, style.rate_form),
         availability=rng.choice(AVAILABILITY), reliability=rng.choice(RELIABILITY),
         restated=_restated(rng, items) if style.restate else [],
         restate_first=style.restate_place == "before",
@@ -206,9 +217,11 @@ def dated_term(term: Term, start: date) -> None:
     term.end = add_months(start, term.months) - timedelta(days=1)
 
 
-def _term(rng: random.Random, signed: date) -> Term:
+def _term(rng: random.Random, signed: date, whole_years: bool) -> Term:
     months = rng.choice(TERM_MONTHS)
     form = rng.choice(TERM_FORMS + (("one_year",) if months == 12 else ()))
+    if whole_years:
+        months = max(12, months - months % 12)
     term = Term(months, form, stated_months=None if form == "dates" else months)
     if form.startswith("dates"):
         start = date(signed.year + 1, 1, 1) if signed.month > 10 else signed + timedelta(days=rng.randint(1, 20))
@@ -222,21 +235,45 @@ def _draw(rng: random.Random, spec: tuple[str, str, int]) -> Decimal:
     return Decimal(rng.randint(int(Decimal(low) * scale), int(Decimal(high) * scale))) / scale
 
 
-def _offer(rng: random.Random, service: Service, style: Style, months: int) -> Offer:
-    if not style.states_units:
+def _offer(rng: random.Random, variants: random.Random, service: Service, style: Style, months: int) -> Offer:
+    """The offer a row is sold under; rows that state no unit keep the customary one."""
+    if not style.states_units and style.sections != "tables":
         return service.offers[0]
-    offers = [o for o in service.offers if (o.basis != "year" or months % 12 == 0)
-              and (style.layout != "catalogue_plain" or o.basis == "month")]
-    return rng.choice(offers or service.offers[:1])
+    offers = [o for o in service.offers if _offer_fits(o, service, style, months)]
+    return (variants if style.quantity_units else rng).choice(offers or service.offers[:1])
+
+
+def _offer_fits(offer: Offer, service: Service, style: Style, months: int) -> bool:
+    """Whether the style can write a row of this offer."""
+    if offer.basis == "year" and months % 12:
+        return False
+    if style.layout == "catalogue_plain" and offer.basis != "month":
+        return False
+    if style.sections == "tables" and offer.basis != TABLE_BASIS[CATEGORIES[service.category][1]]:
+        return False
+    if not style.states_units and offer.unit != service.offers[0].unit:
+        return False
+    return not style.quantity_units or bool(UNITS[offer.unit].counted)
+
+
+def _priced_as_header(service: Service, style: Style) -> bool:
+    """Whether a service has an offer on the price basis its table's header names:
+    per month under catalogue_plain's 单价（元/月）, its tier's basis in one table per tier."""
+    if style.layout == "catalogue_plain":
+        return any(o.basis == "month" for o in service.offers)
+    if style.sections == "tables":
+        return any(o.basis == TABLE_BASIS[CATEGORIES[service.category][1]] for o in service.offers)
+    return True
 
 
 def _services(rng: random.Random, style: Style) -> list[Service]:
     if style.catalogue:
-        pool = list(SERVICES) + list(CATALOGUE_ONLY if "basis" in style.has else ())
+        pool = [s for s in SERVICES + (CATALOGUE_ONLY if "basis" in style.has else ())
+                if _priced_as_header(s, style)]
         chosen = rng.sample(pool, rng.randint(10, min(24, len(pool))))
     else:
         core = [s for s in SERVICES if s.key in CORE_SERVICES]
-        extra = [s for s in SERVICES if s.key not in CORE_SERVICES]
+        extra = [s for s in SERVICES if s.key not in CORE_SERVICES and _priced_as_header(s, style)]
         chosen = core + rng.sample(extra, rng.randint(2, 14))
         if not any(CATEGORIES[s.category][1] == "extended" for s in chosen):
             chosen.append(rng.choice([s for s in extra if CATEGORIES[s.category][1] == "extended"]))
@@ -262,7 +299,7 @@ def _group_label(style: Style, key: str | None, position: int) -> str | None:
     return name
 
 
-def _rows(rng: random.Random, style: Style, months: int) -> tuple[list[Group], list[Item]]:
+def _rows(rng: random.Random, variants: random.Random, style: Style, months: int) -> tuple[list[Group], list[Item]]:
     services = _services(rng, style)
     keys: list[str | None] = []
     for service in services:
@@ -274,7 +311,7 @@ def _rows(rng: random.Random, style: Style, months: int) -> tuple[list[Group], l
     groups = [Group(_group_label(style, key, i)) for i, key in enumerate(keys)]
     items = []
     for service in sorted(services, key=lambda s: keys.index(_group_key(style, s))):
-        offer = _offer(rng, service, style, months)
+        offer = _offer(rng, variants, service, style, months)
         unit = UNITS[offer.unit]
         group = keys.index(_group_key(style, service))
         price = _draw(rng, offer.price)
@@ -286,14 +323,27 @@ def _rows(rng: random.Random, style: Style, months: int) -> tuple[list[Group], l
         name = rng.choice(service.names)
         if offer.basis == "time" and periods and rng.random() < 0.5:
             name += f"（合同期内至少 {periods} 次）"
-        item = Item(service, name, group, unit, rng.choice(unit.texts) if style.states_units else None,
-                    offer.basis, price, quantity, periods, None)
+        item = Item(service, name, group, unit, _unit_text(rng, variants, unit, style), offer.basis, price,
+                    quantity, periods, None)
+        if "spec" in style.has:
+            item.configuration = variants.choice(CONFIGURATIONS.get(service.key, DEFAULT_CONFIGURATIONS))
         item.amount = item.computed()
         items.append(item)
     for index in range(len(groups)):
         for n, item in enumerate([i for i in items if i.group == index], start=1):
             item.code = f"{index + 1}{n:03d}"
     return groups, items
+
+
+def _unit_text(rng: random.Random, variants: random.Random, unit: Unit, style: Style) -> str | None:
+    """The unit as the row writes it: after the quantity ("20TB"), in a unit or note
+    cell (without its space where single spaces part the cells: "1 TB" -> "1TB"), or not at all."""
+    if style.quantity_units:
+        return variants.choice(unit.counted)
+    if not style.states_units:
+        return None
+    text = rng.choice(unit.texts)
+    return text.replace(" ", "") if style.text.table_format == "single_space" else text
 
 
 def _restated(rng: random.Random, items: list[Item]) -> list[int]:
@@ -369,6 +419,13 @@ def _conditions(rng: random.Random, count: int) -> list[str]:
 
 def _installments(rng: random.Random, facts: Facts) -> list[Installment]:
     total = facts.total
+    if facts.payment_scheme == "at_once":  # the whole price in one payment: 100 %, no amount written
+        return [Installment(rng.choice(AT_ONCE_CONDITIONS).format(n=rng.choice((5, 10, 15))), Decimal(1), None,
+                            "at_once")]
+    if facts.payment_scheme == "yearly":  # the year's fee, paid again each year: no payments_total
+        fee = money(total * 12 / facts.term.months)
+        words = fee if rng.random() < 0.5 else None
+        return [Installment(YEARLY_CONDITION.format(n=rng.choice((15, 30))), None, fee, "yearly", words)]
     if facts.payment_scheme == "usage":
         year = facts.signed.year
         forms = USAGE_CONDITIONS[1:] if rng.random() < 0.5 else USAGE_CONDITIONS[:1]

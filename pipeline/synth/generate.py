@@ -1,7 +1,9 @@
 """Generate synthetic contracts with their true records, and write them to a folder.
 
 Contract `index` of seed `seed` depends on nothing else, so a batch is
-reproducible and any one contract can be regenerated alone. Each source file
+reproducible and any one contract can be regenerated alone. Two random streams
+draw it: the main one, and `variants` for the layout variants (style.py), so
+that adding a variant changes only the contracts it applies to. Each source file
 gets its own truth record `truth/<stem>.json` whose `document` names it:
 `syn_0001.txt`, `syn_0001_text.pdf` (text layer), `syn_0001_scan.pdf` (image only).
 """
@@ -39,8 +41,9 @@ class Contract:
 
 def generate(seed: int, index: int, error_rate: float = 0.0) -> Contract:
     rng = random.Random(f"contracts-synth:{seed}:{index}")
-    style = choose_style(rng, catalogue=rng.random() < CATALOGUE_SHARE)
-    facts = plan(rng, style)
+    variants = random.Random(f"contracts-synth-variants:{seed}:{index}")
+    style = choose_style(rng, catalogue=rng.random() < CATALOGUE_SHARE, variants=variants)
+    facts = plan(rng, style, variants)
     injector = Injector(rng, error_rate)
     injector.choose(facts)
     injector.rows(facts)

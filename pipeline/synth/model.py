@@ -18,7 +18,7 @@ class Heading:
 
 @dataclass
 class Paragraph:
-    text: str
+    text: str  # "\n" breaks it where the document breaks the line ("甲方：" ⏎ its name)
     list_item: bool = False  # a numbered item OCR often prefixes with "- "
 
 
@@ -28,6 +28,7 @@ class Table:
     header_rows: int = 1    # leading rows repeated when a page cuts the table
     ruled: bool = True       # drawn with grid lines (False: a borderless layout grid)
     wrap_column: int | None = None  # the column whose long cells wrap (service names)
+    price: bool = False      # a price table (what OCR may flatten to cells parted by single spaces)
 
 
 @dataclass
@@ -38,11 +39,19 @@ class Signature:
 
 
 @dataclass
+class TwoColumns:
+    """Two columns sharing lines without rules: the parties' details side by side,
+    the signing dates of both parties on one line."""
+
+    rows: list[tuple[str, str]]
+
+
+@dataclass
 class PageBreak:
     pass
 
 
-Block = Union[Heading, Paragraph, Table, Signature, PageBreak]
+Block = Union[Heading, Paragraph, Table, Signature, TwoColumns, PageBreak]
 
 
 @dataclass

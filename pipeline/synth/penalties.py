@@ -3,7 +3,8 @@
 Each template is a row of data: where the clause sits, the trigger, the sentence
 with `{rate}`/`{cap}`/`{fixed}`/`{n}` slots, and the value lists it draws from.
 `draw` picks a contract's clauses and, optionally, the rows of a penalty annex
-table whose column header names the fee base (取费基数).
+table whose column header names the fee base (取费基数). A contract writes the
+clauses' rates as figures (0.05%), in Chinese (万分之五) or per mille (0.5‰).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.synth.textforms import percent
+from pipeline.synth.textforms import chinese_rate, per_mille, percent
 
 PLACES = ("obligations", "confidentiality", "liability", "annex")
 
@@ -111,13 +112,18 @@ CN_FRACTIONS = {Decimal("0.0001"): "万分之一", Decimal("0.0003"): "万分之
                 Decimal("0.001"): "千分之一"}
 
 
-def rate_text(rate: Decimal, rng: random.Random) -> str:
+def rate_text(rate: Decimal, rng: random.Random, form: str) -> str:
+    """The rate as written; `form` is the contract's (figures | chinese | per_mille)."""
     if rate in CN_FRACTIONS and rng.random() < 0.25:
         return CN_FRACTIONS[rate]
+    if form == "chinese":
+        return chinese_rate(rate) or percent(rate)
+    if form == "per_mille" and rate < Decimal("0.01"):
+        return per_mille(rate)
     return percent(rate)
 
 
-def _from_template(rng: random.Random, t: Template, same_as: PenaltyTerm | None = None) -> PenaltyTerm:
+def _from_template(rng: random.Random, t: Template, form: str, same_as: PenaltyTerm | None = None) -> PenaltyTerm:
     rate = Decimal(rng.choice(t.rates)) if t.rates else None
     cap = Decimal(rng.choice(t.caps)) if t.caps and rng.random() < 0.5 else None
     if same_as is not None:
@@ -128,7 +134,7 @@ def _from_template(rng: random.Random, t: Template, same_as: PenaltyTerm | None 
         rate = Decimal(count)
     cap_text = f"，违约金累计最高不超过合同总额的 {percent(cap)}" if cap is not None else ""
     written_count = CN_COUNTS[count] if count and rng.random() < 0.5 else f" {count} "
-    sentence = t.sentence.format(rate=rate_text(rate, rng) if rate is not None and not count else "",
+    sentence = t.sentence.format(rate=rate_text(rate, rng, form) if rate is not None and not count else "",
                                  cap=cap_text, fixed=fixed, n=("近" + written_count.strip()) if count == 2
                                  and rng.random() < 0.3 else written_count)
     return PenaltyTerm(t.place, t.trigger, sentence, rate, t.base, t.per_day, cap, fixed)
@@ -155,14 +161,14 @@ def _restating(term: PenaltyTerm, t: Template) -> bool:
             and (term.cap_rate is None or str(term.cap_rate) in t.caps))
 
 
-def draw(rng: random.Random, annex: bool) -> list[PenaltyTerm]:
+def draw(rng: random.Random, annex: bool, form: str) -> list[PenaltyTerm]:
     chosen = rng.sample(TEMPLATES, rng.randint(2, 5))
-    terms = [_from_template(rng, t) for t in chosen]
+    terms = [_from_template(rng, t, form) for t in chosen]
     if rng.random() < 0.4:  # the same penalty stated again by another clause
         pairs = [(term, t) for term in terms for t in TEMPLATES if t not in chosen and _restating(term, t)]
         if pairs:
             term, t = rng.choice(pairs)
-            terms.append(_from_template(rng, t, same_as=term))
+            terms.append(_from_template(rng, t, form, same_as=term))
     return terms + (_annex(rng) if annex else [])
 
 

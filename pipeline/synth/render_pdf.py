@@ -1,8 +1,8 @@
 """Render a document as a text-layer A4 PDF (reportlab, WenQuanYi Zen Hei).
 
 Headings and paragraphs flow with CJK line breaking, tables are ruled grids
-whose header rows repeat when a page cuts them, signature columns sit side by
-side, and every page carries the document's page header and a page number.
+whose header rows repeat when a page cuts them, signature and two-column blocks
+sit side by side, and every page carries the document's page header and a page number.
 Output is byte-for-byte reproducible (reportlab's invariant mode).
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pipeline.synth.model import Document, Heading, PageBreak, Paragraph, Signature, Table
+from pipeline.synth.model import Document, Heading, PageBreak, Paragraph, Signature, Table, TwoColumns
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 FONT = "WQYZenHei"
@@ -48,7 +48,7 @@ def _styles() -> dict:
 
 def _para(text: str, style):
     from reportlab.platypus import Paragraph as RLParagraph
-    return RLParagraph(escape(text), style)
+    return RLParagraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def _column_widths(block: Table, total: float) -> list[float]:
@@ -97,6 +97,14 @@ def _signature(block: Signature, frame_width: float):
     return RLTable([cells], colWidths=[frame_width / len(cells)] * len(cells))
 
 
+def _two_columns(block: TwoColumns, frame_width: float):
+    from reportlab.platypus import Table as RLTable
+
+    styles = _styles()
+    rows = [[_para(left, styles["body"]), _para(right, styles["body"])] for left, right in block.rows]
+    return RLTable(rows, colWidths=[frame_width / 2] * 2)
+
+
 def render_pdf(doc: Document, path: Path) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -119,6 +127,8 @@ def render_pdf(doc: Document, path: Path) -> None:
             story += [_table(block, frame_width), Spacer(1, 6)]
         elif isinstance(block, Signature):
             story.append(_signature(block, frame_width))
+        elif isinstance(block, TwoColumns):
+            story.append(_two_columns(block, frame_width))
         elif isinstance(block, PageBreak):
             story.append(RLPageBreak())
 

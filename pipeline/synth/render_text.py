@@ -1,10 +1,11 @@
 """Render a document as OCR-like plain text.
 
-Mimics what OCR of a printed contract gives: one line per paragraph, table rows
-flattened to tab-, pipe- or space-aligned cells, long cells wrapped onto
-continuation lines, pages separated by runs of blank lines with the page header
-repeated, and optionally full-width digits on some lines. The result is encoded
-as UTF-8 or GB18030.
+Mimics what OCR of a printed contract gives: one line per paragraph (or sentences
+wrapped over the short lines of a narrow column), table rows flattened to tab-,
+pipe- or space-aligned cells or cells parted by single spaces, long cells
+wrapped onto continuation lines, two-column blocks on shared lines, pages
+separated by runs of blank lines with the page header repeated, and optionally
+full-width digits on some lines. The result is encoded as UTF-8 or GB18030.
 """
 from __future__ import annotations
 
@@ -12,15 +13,21 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
-from pipeline.synth.model import Document, Heading, PageBreak, Paragraph, Signature, Table
+import regex
+
+from pipeline.synth.model import Document, Heading, PageBreak, Paragraph, Signature, Table, TwoColumns
 from pipeline.synth.textforms import fullwidth
 
 PAGE_GAP = ["", "", ""]
+PROSE_WIDTHS = (24, 28, 32, 36, 40)  # characters per line of a narrow column
+SENTENCE_ENDS = ("。", "；")
+UNBROKEN = regex.compile(r"[0-9A-Za-z.,¥%‰/:\-]+|\S|\s")  # figures and Latin words never break
+COLUMN_GAP = 6  # spaces between side-by-side columns, after the widest left cell
 
 
 @dataclass
 class TextOptions:
-    table_format: str = "tab"       # tab | pipe | spaces
+    table_format: str = "tab"       # tab | pipe | spaces | single_space (price tables; others by spaces)
     wrap_width: int | None = None   # wrap service cells wider than this (display columns)
     fullwidth_share: float = 0.0    # share of lines whose digits are full-width
     encoding: str = "utf-8"         # utf-8 | gb18030
@@ -28,6 +35,8 @@ class TextOptions:
     blank_between: bool = True      # a blank line between paragraphs
     list_dash: bool = False         # list items start with "- "
     seed: int = 0
+    prose_width: int | None = None  # wrap sentences to lines of this many characters
+    column_gap: str = "spaces"      # what parts side-by-side columns: spaces | tab
 
     @classmethod
     def choose(cls, rng: random.Random) -> "TextOptions":
@@ -59,9 +68,39 @@ def wrap(text: str, limit: int) -> list[str]:
     return [p for p in pieces if p]
 
 
+def wrap_prose(text: str, limit: int) -> list[str]:
+    """Lines of at most `limit` characters, as OCR reads a narrow column: breaks fall
+    anywhere in Chinese text, never inside a figure or a Latin word."""
+    lines, current = [], ""
+    for token in UNBROKEN.findall(text):
+        if current and len(current) + len(token.rstrip()) > limit:
+            lines.append(current.rstrip())
+            current = ""
+        current += token.lstrip() if not current else token
+    lines.append(current.rstrip())
+    return [line for line in lines if line]
+
+
+def _paragraph_lines(block: Paragraph, options: TextOptions) -> list[str]:
+    prefix = "- " if block.list_item and options.list_dash else ""
+    lines = (prefix + block.text).split("\n")
+    if options.prose_width and len(lines) == 1 and block.text.endswith(SENTENCE_ENDS):
+        return wrap_prose(lines[0], options.prose_width)
+    return lines
+
+
+def _column_lines(block: TwoColumns, options: TextOptions) -> list[str]:
+    if options.column_gap == "tab":
+        return [f"{left}\t{right}" for left, right in block.rows]
+    at = max(width(left) for left, _ in block.rows) + COLUMN_GAP
+    return [left + " " * (at - width(left)) + right for left, right in block.rows]
+
+
 def _format_rows(rows: list[list[str]], fmt: str) -> list[str]:
     if fmt == "tab":
         return ["\t".join(r) for r in rows]
+    if fmt == "single_space":  # OCR drops the empty cells
+        return [" ".join(cell for cell in r if cell) for r in rows]
     if fmt == "pipe":
         return ["| " + " | ".join(r) + " |" for r in rows]
     widths = [max(width(r[c]) for r in rows) for c in range(len(rows[0]))]
@@ -81,7 +120,8 @@ def _table_units(table: Table, options: TextOptions) -> list[list[str]]:
             first[col] = pieces[0]
             lines = [first] + [[p if c == col else "" for c in range(len(row))] for p in pieces[1:]]
         expanded.append(lines)
-    flat = _format_rows([line for lines in expanded for line in lines], options.table_format)
+    fmt = "spaces" if options.table_format == "single_space" and not table.price else options.table_format
+    flat = _format_rows([line for lines in expanded for line in lines], fmt)
     units, pos = [], 0
     for lines in expanded:
         units.append(flat[pos:pos + len(lines)])
@@ -101,8 +141,9 @@ def _units(doc: Document, options: TextOptions) -> list[list[str] | None]:
         elif isinstance(block, Heading):
             units.append(([""] * 2 if block.level == 0 else []) + [block.text] + [""])
         elif isinstance(block, Paragraph):
-            prefix = "- " if block.list_item and options.list_dash else ""
-            units.append([prefix + block.text] + gap)
+            units.append(_paragraph_lines(block, options) + gap)
+        elif isinstance(block, TwoColumns):
+            units.append(_column_lines(block, options) + gap)
         elif isinstance(block, Table):
             rows = _table_units(block, options)
             rows[-1] = rows[-1] + [""]

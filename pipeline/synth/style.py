@@ -4,13 +4,21 @@ The tables below are the vocabulary real contracts vary in (role names, party
 field labels, price-table headers and layouts, sum rows, number formats); the
 `Style` drawn for a contract fixes one choice of each, so that every statement
 of the same thing in one document uses the same words.
+
+The layout variants at the end of `Style` (parties side by side, names under
+their anchors, labels joining two fields, quantities with units, configuration
+columns, one table per numbered section, totals stated only under the table,
+Chinese rates and dates, letter-spaced lines, yearly or one-off payments) are
+drawn from a second random stream, `variants`, with the chances in
+`VARIANT_CHANCES`: a contract none of them applies to is the same as before
+they existed, facts, errors and text.
 """
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 
-from pipeline.synth.render_text import TextOptions
+from pipeline.synth.render_text import PROSE_WIDTHS, TextOptions
 
 ROLE_LABELS: tuple[tuple[str, str], ...] = (
     ("甲方", "乙方"),
@@ -43,6 +51,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "periods": ("周期", "服务期限", "服务期"),
     "amount": ("合价", "金额", "合价(元)", "金额（元）"),
     "note": ("备注", "说明", "备注/说明"),
+    "spec": ("配置", "规格配置", "配置要求"),
 }
 MONTHS_HEADER = "服务期(月)"  # a periods header that makes month cells bare numbers
 
@@ -67,6 +76,30 @@ SUBTOTAL_LABELS: tuple[str, ...] = ("{section}总价（元）", "{section}小计
 TOTAL_LABELS: tuple[str, ...] = ("合计", "总价（元）", "项目总价（元）", "合计（元）", "总计")
 COLONS: tuple[str, ...] = ("：", ":", ": ")
 
+# -- layout variants ---------------------------------------------------------------
+VARIANT_CHANCES: dict[str, float] = {
+    "party_columns": 0.12, "name_below": 0.12, "compound_labels": 0.15, "single_space": 0.25,
+    "quantity_units": 0.4, "spec_column": 0.2, "section_tables": 0.15, "cell_total": 0.12,
+    "total_in_table_only": 0.12, "yen_total": 0.15, "tax_inline": 0.15, "cn_dates": 0.12,
+    "signing_line": 0.15, "chinese_rates": 0.12, "per_mille_rates": 0.08, "at_once": 0.06, "yearly": 0.08,
+    "spaced_title": 0.08, "spaced_parties": 0.5, "prose_wrap": 0.1,
+}
+# Layouts whose item rows fill every cell, so an extra text column stays aligned
+# and a table flattened to single spaces keeps its cells apart.
+FILLED_LAYOUTS = ("detail", "full", "remarks")
+SINGLE_SPACE_LAYOUTS = ("detail", "full", "catalogue_plain")
+QUANTITY_UNIT_LAYOUTS = ("detail",)  # no unit or note column: the quantity cell carries the unit
+COMPOUND_LABELS: dict[str, tuple[str, ...]] = {  # labels that join two fields in one line
+    "address": ("地址/邮编", "通讯地址/邮编"),
+    "phone": ("电话/传真", "联系电话/传真"),
+    "bank": ("开户行及账号", "开户银行及账号"),
+}
+SECTION_HEADINGS: tuple[tuple[str, str], ...] = (("基础资源", "增值服务"), ("云资源服务", "安全及软件服务"),
+                                                 ("基础云服务", "增值服务"))
+PRICE_HINT_HEADERS = ("单价({basis})", "单价（{basis}）", "综合单价（{basis}）")  # one table per price basis
+SECTION_SUBTOTAL_LABELS = ("小计", "{section}小计")
+CELL_TOTAL_FORMS = ("合计：{a}元", "合计：¥{a}", "总计：{a}元", "总价：{a}元")  # a sum in one cell
+
 
 @dataclass
 class Style:
@@ -78,12 +111,12 @@ class Style:
     headers: dict[str, str]
     catalogue: bool
     number_format: str        # plain | fixed2 | thousands
-    sections: str             # none | cell_first | cell_middle | rows
+    sections: str             # none | cell_first | cell_middle | rows | tables (one per numbered heading)
     grouping: str             # none | category | tier
     tier_names: tuple[str, str]
     subtotal_form: str | None  # row | row_next_line
     subtotal_label: str
-    total_form: str | None     # row | row_next_line | after_table
+    total_form: str | None     # row | row_next_line | after_table | cell ("合计：X元", total_label the form)
     total_label: str
     table_place: str          # body | annex
     restate: bool
@@ -95,6 +128,19 @@ class Style:
     page_header: str          # none | contract_no | logo
     cover_page: bool
     text: TextOptions = field(default_factory=TextOptions)
+    # layout variants (drawn from the variants stream)
+    party_columns: bool = False      # the opening party block as two columns on the same lines
+    name_below: bool = False         # a party's name on the line under its bare role anchor
+    compound_labels: dict[str, str] = field(default_factory=dict)  # address | phone | bank -> joined label
+    quantity_units: bool = False     # quantity cells carry their unit ("20TB"), the table has no unit column
+    total_in_body: bool = True       # False: the total is stated only under the price table
+    yen_total: bool = False          # the total as 人民币（大写）W（¥A）
+    tax_inline: bool = False         # the tax rate as "含6%增值税" after the total
+    cn_dates: bool = False           # the signing date in Chinese numerals
+    signing_line: bool = False       # signatures side by side over one line of dates, one per party
+    rate_form: str = "figures"       # figures | chinese (百分之三十, 万分之五) | per_mille (0.5‰)
+    payments: str = "drawn"          # drawn | at_once (全部合同款) | yearly (每年度…当年度服务费)
+    letter_spacing: str = "none"     # none | title | title_parties (政 务 云 服 务 合 同)
 
     @property
     def has(self) -> set[str]:
@@ -102,10 +148,16 @@ class Style:
 
     @property
     def states_units(self) -> bool:
-        return bool({"unit", "note"} & self.has)
+        return bool({"unit", "note"} & self.has) or self.quantity_units
+
+    @property
+    def whole_years(self) -> bool:
+        """The term must be whole years: a table priced per year, or fees paid per year."""
+        return self.sections == "tables" or self.payments == "yearly"
 
 
-def choose_style(rng: random.Random, catalogue: bool) -> Style:
+def choose_style(rng: random.Random, catalogue: bool, variants: random.Random) -> Style:
+    """The contract's style: the established choices from `rng`, the layout variants from `variants`."""
     labels = {name: rng.choice(options) for name, options in FIELD_LABELS.items()}
     if catalogue:
         layout = rng.choice(sorted(CATALOGUE_LAYOUTS))
@@ -125,7 +177,7 @@ def choose_style(rng: random.Random, catalogue: bool) -> Style:
     grouping = "none" if sections == "none" else rng.choice(("category", "tier"))
     many_groups = grouping != "none"
     table_place = rng.choice(("body", "annex"))
-    return Style(
+    style = Style(
         roles=rng.choice(ROLE_LABELS),
         labels=labels,
         colon=rng.choice(COLONS),
@@ -153,3 +205,53 @@ def choose_style(rng: random.Random, catalogue: bool) -> Style:
         cover_page=rng.random() < 0.4,
         text=TextOptions.choose(rng),
     )
+    _choose_variants(style, variants)
+    return style
+
+
+def _chance(variants: random.Random, name: str) -> bool:
+    return variants.random() < VARIANT_CHANCES[name]
+
+
+def _choose_variants(style: Style, variants: random.Random) -> None:
+    """Draw the layout variants: every chance first, then the choices the drawn ones need."""
+    drawn = {name: _chance(variants, name) for name in VARIANT_CHANCES}
+    quantities = not style.catalogue
+    style.party_columns = drawn["party_columns"]
+    style.name_below = drawn["name_below"]
+    if drawn["compound_labels"]:
+        style.compound_labels = {kind: variants.choice(labels) for kind, labels in COMPOUND_LABELS.items()
+                                 if variants.random() < 0.7}
+    if quantities and drawn["quantity_units"] and style.layout in QUANTITY_UNIT_LAYOUTS:
+        style.quantity_units = True
+    if quantities and drawn["spec_column"] and style.layout in FILLED_LAYOUTS:
+        at = style.columns.index("service") + 1
+        style.columns = style.columns[:at] + ("spec",) + style.columns[at:]
+        style.headers["spec"] = variants.choice(HEADERS["spec"])
+    if quantities and drawn["section_tables"] and style.layout in FILLED_LAYOUTS:
+        _section_tables(style, variants)
+    if quantities and drawn["cell_total"]:
+        style.total_form, style.total_label = "cell", variants.choice(CELL_TOTAL_FORMS)
+    style.total_in_body = not (quantities and style.total_form and drawn["total_in_table_only"])
+    style.yen_total, style.tax_inline = drawn["yen_total"], drawn["tax_inline"]
+    style.cn_dates = drawn["cn_dates"]
+    style.signing_line = drawn["signing_line"] and style.signature == "lines"
+    style.rate_form = "chinese" if drawn["chinese_rates"] else "per_mille" if drawn["per_mille_rates"] else "figures"
+    if quantities:
+        style.payments = "at_once" if drawn["at_once"] else "yearly" if drawn["yearly"] else "drawn"
+    if drawn["spaced_title"]:
+        style.letter_spacing = "title_parties" if drawn["spaced_parties"] else "title"
+    if drawn["single_space"] and style.layout in SINGLE_SPACE_LAYOUTS:
+        style.text.table_format, style.text.wrap_width = "single_space", None
+    if drawn["prose_wrap"]:
+        style.text.prose_width = variants.choice(PROSE_WIDTHS)
+    style.text.column_gap = variants.choice(("spaces", "tab"))
+
+
+def _section_tables(style: Style, variants: random.Random) -> None:
+    """One price table per tier, each under a numbered heading and closed by its 小计;
+    the first table prices per month, the second per year (its header says so)."""
+    style.sections, style.grouping = "tables", "tier"
+    style.tier_names = variants.choice(SECTION_HEADINGS)
+    style.subtotal_form, style.subtotal_label = "row", variants.choice(SECTION_SUBTOTAL_LABELS)
+    style.headers["unit_price"] = variants.choice(PRICE_HINT_HEADERS)

@@ -1,26 +1,30 @@
-"""Table blocks: the price table, the order-form annex, the signature table and
+"""Table blocks: the price table(s), the order-form annex, the signature table and
 the penalty annex, as rows of cell strings."""
 from __future__ import annotations
 
 import random
 
+from extractors.values.cnmoney import format_cn_amount
 from pipeline.synth import textforms
 from pipeline.synth.facts import Facts, Item
 from pipeline.synth.model import Block, Paragraph, Table
-from pipeline.synth.style import MONTHS_HEADER, Style
+from pipeline.synth.style import MONTHS_HEADER, SECTION_ROW_NUMERALS, Style
 
 BASIS_TEXT = {"month": "元/月", "year": "元/年", "time": "元/次", "piece": "元/张"}
 BASIS_WORD = {"month": "月", "year": "年", "time": "次", "piece": "张"}
+WORDS_TOTAL_LABELS = ("合计（大写）：{w}", "总计（大写）：{w}")  # a sum row that also spells the total
 
 
 def _periods_cell(item: Item, style: Style, months: int, rng: random.Random) -> str:
     if item.basis == "time":
-        return rng.choice(("{k}次", "{k} 次")).format(k=item.periods)
-    if style.headers.get("periods") == MONTHS_HEADER:
-        return str(months)
-    if item.basis == "year":
-        return f"{item.periods}年"
-    return rng.choice(("{n}个月", "{n} 个月")).format(n=item.periods)
+        cell = rng.choice(("{k}次", "{k} 次")).format(k=item.periods)
+    elif style.headers.get("periods") == MONTHS_HEADER:
+        cell = str(months)
+    elif item.basis == "year":
+        cell = f"{item.periods}年"
+    else:
+        cell = rng.choice(("{n}个月", "{n} 个月")).format(n=item.periods)
+    return cell.replace(" ", "") if style.text.table_format == "single_space" else cell
 
 
 def _note_cell(item: Item, style: Style) -> str:
@@ -41,9 +45,10 @@ def _item_cells(item: Item, seq: int, facts: Facts, style: Style, rng: random.Ra
     nf = style.number_format
     cells = {"seq": str(seq), "code": item.code, "service": item.name, "unit": item.unit_text or "",
              "basis": BASIS_TEXT[item.basis], "unit_price": textforms.amount(item.unit_price, nf),
-             "section": ""}
+             "section": "", "spec": item.configuration}
     if item.quantity is not None:
-        cells["quantity"] = textforms.quantity(item.quantity, nf)
+        counted = item.unit_text if style.quantity_units else ""
+        cells["quantity"] = textforms.quantity(item.quantity, nf) + counted
         cells["amount"] = textforms.amount(item.amount, nf)
         cells["periods"] = _periods_cell(item, style, facts.term.months, rng)
         cells["note"] = _note_cell(item, style)
@@ -61,33 +66,69 @@ def _sum_rows(label: str, value: str, columns: tuple[str, ...], label_column: st
     return [first, second]
 
 
+def _group_rows(facts: Facts, style: Style, index: int, first_seq: int, rng: random.Random) -> list[list[str]]:
+    """The rows of one section: its section row, its items, its subtotal."""
+    columns, group = style.columns, facts.groups[index]
+    items = facts.group_items(index)
+    rows = []
+    if style.sections == "rows" and group.label:
+        rows.append([group.label] + ["" for _ in columns[1:]])
+    label_at = 0 if style.sections == "cell_first" else (len(items) - 1) // 2
+    for n, item in enumerate(items):
+        cells = _item_cells(item, first_seq + n, facts, style, rng)
+        if n == label_at and group.label and "section" in columns:
+            cells["section"] = group.label
+        rows.append([cells.get(k, "") for k in columns])
+    if group.subtotal is not None:
+        label_column = columns[0] if style.sections == "tables" else "service"
+        rows += _sum_rows(group.subtotal_label, textforms.amount(group.subtotal, style.number_format),
+                          columns, label_column, style.subtotal_form == "row_next_line")
+    return rows
+
+
+def _header(style: Style, basis: str | None = None) -> list[str]:
+    """The header row; a table of one price basis names it in its price header (单价（元/年）)."""
+    headers = [style.headers[k] for k in style.columns]
+    return headers if basis is None else [h.format(basis=BASIS_TEXT[basis]) for h in headers]
+
+
+def _table(rows: list[list[str]], style: Style) -> Table:
+    return Table(rows, header_rows=1, wrap_column=style.columns.index("service"), price=True)
+
+
 def price_table(facts: Facts, style: Style, rng: random.Random) -> list[Block]:
-    """The price table, with its section rows or cells, sums and total."""
+    """The price table with its section rows or cells, sums and total; or, with
+    numbered sections, one table under each section's heading."""
+    if style.sections != "tables":
+        rows, seq = [_header(style)], 1
+        for index in range(len(facts.groups)):
+            rows += _group_rows(facts, style, index, seq, rng)
+            seq += len(facts.group_items(index))
+        blocks: list[Block] = [_table(rows, style)]
+    else:
+        blocks = []
+        for index, group in enumerate(facts.groups):
+            rows = [_header(style, facts.group_items(index)[0].basis)] + _group_rows(facts, style, index, 1, rng)
+            blocks += [Paragraph(f"（{SECTION_ROW_NUMERALS[index]}）{group.label}"), _table(rows, style)]
+    return blocks + _total_rows(facts, style, blocks[-1], rng)
+
+
+def _total_rows(facts: Facts, style: Style, table: Table, rng: random.Random) -> list[Block]:
+    """The total under the (last) table: a sum row added to it, or lines after it.
+    A total stated only here also carries its 大写 here, in its sum row."""
     columns = style.columns
-    rows = [[style.headers[k] for k in columns]]
-    seq = 0
-    for index, group in enumerate(facts.groups):
-        items = facts.group_items(index)
-        if style.sections == "rows" and group.label:
-            rows.append([group.label] + ["" for _ in columns[1:]])
-        label_at = 0 if style.sections == "cell_first" else (len(items) - 1) // 2
-        for n, item in enumerate(items):
-            seq += 1
-            cells = _item_cells(item, seq, facts, style, rng)
-            if n == label_at and group.label and "section" in columns:
-                cells["section"] = group.label
-            rows.append([cells.get(k, "") for k in columns])
-        if group.subtotal is not None:
-            rows += _sum_rows(group.subtotal_label, textforms.amount(group.subtotal, style.number_format),
-                              columns, "service", style.subtotal_form == "row_next_line")
     total = textforms.amount(facts.total, style.number_format)
-    if style.total_form in ("row", "row_next_line"):
-        rows += _sum_rows(style.total_label, total, columns, rng.choice((columns[0], "service")),
-                          style.total_form == "row_next_line")
-    table = Table(rows, header_rows=1, wrap_column=columns.index("service"))
-    if style.total_form == "after_table":
-        return [table, Paragraph(style.total_label), Paragraph(total)]
-    return [table]
+    if not facts.total_in_body and facts.total_words:
+        label = rng.choice(WORDS_TOTAL_LABELS).format(w=format_cn_amount(facts.total_words_value))
+        table.rows += _sum_rows(label, total, columns, columns[0], False)  # the first column never wraps
+    elif style.total_form in ("row", "row_next_line"):
+        table.rows += _sum_rows(style.total_label, total, columns, rng.choice((columns[0], "service")),
+                                style.total_form == "row_next_line")
+    elif style.total_form == "after_table":
+        return [Paragraph(style.total_label), Paragraph(total)]
+    elif style.total_form == "cell":
+        return [Paragraph(style.total_label.format(a=total))]
+    return []
 
 
 def order_form(facts: Facts, style: Style) -> Table:
