@@ -123,6 +123,12 @@ def prose_lines(doc: ContractDoc, kinds: tuple[str, ...] | None = None) -> list[
     return [ln for ln in doc_lines(doc, kinds) if not rows or rows[ln.number] is None]
 
 
+def price_table_lines(doc: ContractDoc) -> set[int]:
+    """Line numbers of the price tables' headers and rows, sum lines under them included."""
+    return {row.line.number for table in doc.tables if table.is_price_table
+            for row in ([table.header] if table.header else []) + table.rows}
+
+
 def doc_lines(doc: ContractDoc, kinds: tuple[str, ...] | None = None) -> list[Line]:
     """Lines of the sections of the given kinds (all lines when kinds is None)."""
     if kinds is None:

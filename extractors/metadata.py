@@ -14,7 +14,7 @@ from typing import Optional
 
 import regex
 
-from extractors.common import Statement, as_written, prose_lines, sentences
+from extractors.common import Statement, as_written, price_table_lines, prose_lines, sentences
 from extractors.lexicon import alternation, load
 from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.dates import DATE, months_between, parse_date
@@ -214,7 +214,9 @@ def total_statements(doc: ContractDoc) -> list[tuple[Statement, Optional[Stateme
     """Each (figure, 大写) statement of the contract total in the body, in order."""
     label = patterns()["total"]
     found: list[tuple[Statement, Optional[Statement]]] = []
-    for sentence in sentences(doc, prose_lines(doc, ("preamble", "clause"))):
+    in_tables = price_table_lines(doc)  # a 总价 line under a table is the table's total (line items)
+    lines = [ln for ln in prose_lines(doc, ("preamble", "clause")) if ln.number not in in_tables]
+    for sentence in sentences(doc, lines):
         text = sentence.text
         for match in label.finditer(text):
             window_end = min(len(text), match.end() + TOTAL_WINDOW)

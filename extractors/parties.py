@@ -123,12 +123,12 @@ class PartyReader:
         if awaiting is not None and self.read_name_line(awaiting, line):
             return
         row = self.doc.rows[line.number] if self.doc.rows else split_cells(line)
-        if row is not None and any(self.holds_key_and_value(cell.text) for cell in row.cells):
-            row = None  # "甲方：X<tab>乙方：Y": keys and values share cells, read as prose
         if row is None and "  " in line.text.strip():
             pair = loose_row(line)
             if len(pair.cells) == 2 and self.classify_key(pair.cells[0].text) != (None, None):
                 row = pair
+        if row is not None and any(self.holds_key_and_value(cell.text) for cell in row.cells):
+            row = None  # "甲方：X<tab>乙方：Y", "开户行：<gap>开户行：Y": keys share cells with values
         if row is None and ":" not in line.text:
             row = spaced_pair(line)
         found = self.read_cells(row) if row is not None else self.read_prose(line, in_clause)

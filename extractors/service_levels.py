@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import regex
 
-from extractors.common import doc_lines
+from extractors.common import doc_lines, sentences
 from extractors.lexicon import alternation, load
 from extractors.values.numbers import to_decimal
 from pipeline.document import ContractDoc
@@ -32,14 +32,14 @@ def patterns() -> dict[str, regex.Pattern]:
 def extract(doc: ContractDoc) -> ContractDoc:
     levels = doc.record.service_levels
     for name, pattern in patterns().items():
-        for line in doc_lines(doc, ("preamble", "clause", "annex")):
-            match = pattern.search(line.text)
+        for sentence in sentences(doc, doc_lines(doc, ("preamble", "clause", "annex"))):
+            match = pattern.search(sentence.text)
             if not match:
                 continue
             value = to_decimal(match.group("n"))
             if value is None or value > 100:
                 continue
             setattr(levels, name, float(value / 100))
-            doc.cite(f"service_levels.{name}", line.span.sub(match.start("n"), match.end()))
+            doc.cite(f"service_levels.{name}", sentence.sub(match.start("n"), match.end()))
             break
     return doc

@@ -29,6 +29,7 @@ PIPE_RULE = regex.compile(r"^[\s|:+\-=]+$")
 SPACE_SPLIT = regex.compile(r"(?: {2,}|\u3000+)")
 HEADER_HINT = regex.compile(r"[(（\[](?P<hint>[^)）\]]*)[)）\]]")
 WORD = regex.compile(r"\S+")
+SENTENCE_MARK = regex.compile(r"[。；;]")
 HEADING = regex.compile(r"^\s*(第\s*[一二三四五六七八九十百\d]+\s*[条章]|附件)")
 
 
@@ -156,7 +157,8 @@ def single_space_rows(lines: list[Line], rows: list[Optional[Row]]) -> None:
     A line whose words are column names of a price table ("序号 服务名称 单位 单价（元/月）
     数量 总价（元）") is a header; the lines under it that hold figures are cut into
     its cells, extra words going to the service column ("云主机 4核8G"). The table
-    ends at a heading, a long line of prose or a run of lines without figures.
+    ends at a heading (第X条), a line of prose (a long run of text, or a sentence
+    not opened by a row number) or a run of lines without figures.
     """
     header: Optional[Row] = None
     service_at = 0
@@ -177,7 +179,8 @@ def single_space_rows(lines: list[Line], rows: list[Optional[Row]]) -> None:
             continue
         if header is None:
             continue
-        prose = len(words.cells) == 1 and len(words.cells[0].text) > MAX_LOOSE_LINE_CHARS
+        prose = (len(words.cells) == 1 and len(words.cells[0].text) > MAX_LOOSE_LINE_CHARS
+                 or (SENTENCE_MARK.search(line.text) is not None and not words.cells[0].text.isdigit()))
         if HEADING.match(line.text) or prose:
             header = None
         elif any(ch.isdigit() for ch in line.text) and len(words.cells) >= MIN_CELLS:

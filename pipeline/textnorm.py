@@ -30,12 +30,17 @@ FURNITURE_EDGE_LINES = 2
 
 THOUSANDS = regex.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)")
 SPACED_DECIMAL = regex.compile(r"(?<=\d) ?\. (?=\d)|(?<=\d) \.(?=\d)")
-SPACED_GROUPS = regex.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+\.\d{1,2}(?!\d)")
+#: "¥1 080 000.00", "1 080 000.00 元": thousands parted by spaces, only where money is marked (a
+#: table flattened with single spaces puts "11 280.1" side by side: two figures, not one).
+SPACED_GROUPS = regex.compile(r"(?<=(?:[¥￥]|人民币)\s*)\d{1,3}(?: \d{3})+\.\d{1,2}(?!\d)"
+                              r"|(?<![\d.])\d{1,3}(?: \d{3})+\.\d{1,2}(?=\s*万?元)")
 PAGE_BREAK = regex.compile(r"\f|\n(?:[ \t]*\n){3,}")
 PAGE_NUMBER = regex.compile(r"^(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d+\s*[-—–]|\d+\s*/\s*\d+|Page\s*\d+(?:\s*of\s*\d+)?)$",
                             regex.IGNORECASE)
 
 HAN_GAP = regex.compile(r"(?<=\p{Han}) (?=\p{Han})")
+#: In a letter-spaced line, the spaces between characters and the marks around them ("甲 方 （ 采 购 人 ） ：").
+LETTER_GAP = regex.compile(r"(?<=[\p{Han}()（）:：、,，。《》]) (?=[\p{Han}()（）:：、,，。《》])")
 HAN_PAIR = regex.compile(r"\p{Han}(?=\p{Han})")
 MIN_LETTER_GAPS = 3
 LETTER_SPACED_SHARE = 0.5
@@ -81,11 +86,13 @@ def letter_spaced_gaps(line: str) -> list[int]:
     A line is letter-spaced when most of its neighbouring Chinese characters are
     parted by one space; a space between two words ("云数据库 高可用版") is kept.
     """
-    gaps = [m.start() for m in HAN_GAP.finditer(line)]
-    if len(gaps) < MIN_LETTER_GAPS:
+    gaps = len(HAN_GAP.findall(line))
+    if gaps < MIN_LETTER_GAPS:
         return []
     joined = len(HAN_PAIR.findall(line))
-    return gaps if len(gaps) >= LETTER_SPACED_SHARE * (len(gaps) + joined) else []
+    if gaps < LETTER_SPACED_SHARE * (gaps + joined):
+        return []
+    return [m.start() for m in LETTER_GAP.finditer(line)]
 
 
 def letter_spacing_edits(text: str) -> list[Edit]:
