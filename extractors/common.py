@@ -13,7 +13,7 @@ from typing import Iterator, Optional
 import regex
 
 from pipeline.document import ContractDoc, Line, Span
-from pipeline.textnorm import letter_spaced_gaps
+from pipeline.textnorm import without_letter_spacing
 
 SENTENCE_END = regex.compile(r"[。；;！!？?]")
 PARAGRAPH_ENDS = ("。", "；", ";", ":", "：", "！", "!", "？", "?")
@@ -37,14 +37,9 @@ def as_written(spans: Span | list[Span]) -> Optional[str]:
     """The source text of one or more spans, whitespace collapsed (SCHEMA.md strings),
     letter-spacing removed ("某 市 政 务 局" → 某市政务局)."""
     spans = [spans] if isinstance(spans, Span) else spans
-    text = " ".join(WHITESPACE.sub(" ", _without_letter_spacing(s.raw_text)).strip() for s in spans)
+    text = " ".join(WHITESPACE.sub(" ", without_letter_spacing(s.raw_text)).strip() for s in spans)
     text = WHITESPACE.sub(" ", text).strip()
     return text or None
-
-
-def _without_letter_spacing(text: str) -> str:
-    gaps = set(letter_spaced_gaps(text))
-    return "".join(ch for i, ch in enumerate(text) if i not in gaps) if gaps else text
 
 
 def sentences(doc: ContractDoc, lines: list[Line]) -> Iterator[Span]:

@@ -3,7 +3,9 @@
 Full-width digits, letters and punctuation become their ASCII forms (one
 character for one, so offsets do not move); thousands separators and OCR spaces
 inside numbers are removed, and so are the spaces of letter-spaced lines
-("合 同 编 号") (offsets recorded in the document's `OffsetMap`).
+("合 同 编 号") and the line breaks OCR put inside a paragraph (a sentence wrapped
+at the page's width becomes one line again) (offsets recorded in the
+document's `OffsetMap`).
 Repeated page headers, footers and logo lines are found here and recorded as
 furniture spans, which later stages skip; they stay in the text so that a value
 printed only in a running header (a 合同编号 line) can still be found.
@@ -45,16 +47,28 @@ HAN_PAIR = regex.compile(r"\p{Han}(?=\p{Han})")
 MIN_LETTER_GAPS = 3
 LETTER_SPACED_SHARE = 0.5
 
+WRAP_MIN_CHARS = 20
+PARAGRAPH_END = tuple("。；;:：！!？?")
+#: How a line that starts something new begins: a heading, a list item, a table row, a key.
+NEW_LINE_START = regex.compile(
+    r"^\s*(?:第\s*[一二三四五六七八九十百\d]+\s*[条章]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）](?!\d)|\d+\s"
+    r"|[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|[-•*]|附件|[^\s:：，,。；;]{1,12}[:：])")
+#: Lines that stand alone: "label: value" lines, and rows of a table parted by single spaces.
+KEY_LINE = regex.compile(r"^\s*[^\s:：，,。；;]{1,12}[:：]")
+MIN_HEADER_GAPS = 3
+ROW_LINE = regex.compile(r"^\s*\d+\s|\s[\d,]+(?:\.\d+)?\s*$")  # opened by a row number, or closed by a figure
+
 Edit = tuple[int, int, str]
 
 
 def normalize(doc: ContractDoc) -> ContractDoc:
     """Fill doc.text, doc.offsets and doc.furniture from doc.raw."""
     paged = doc.raw.translate(FULLWIDTH)
-    edits = sorted(number_edits(paged) + letter_spacing_edits(paged))
+    repeated = repeated_lines(paged)
+    edits = sorted(number_edits(paged) + letter_spacing_edits(paged) + wrap_edits(paged, repeated))
     text, doc.offsets = apply_edits(paged, edits)
     doc.text = text.replace("\f", "\n")
-    doc.furniture = find_furniture(paged, doc.text)
+    doc.furniture = furniture_spans(doc.text, repeated)
     return doc
 
 
@@ -95,6 +109,11 @@ def letter_spaced_gaps(line: str) -> list[int]:
     return [m.start() for m in LETTER_GAP.finditer(line)]
 
 
+def without_letter_spacing(line: str) -> str:
+    gaps = set(letter_spaced_gaps(line))
+    return "".join(ch for i, ch in enumerate(line) if i not in gaps) if gaps else line
+
+
 def letter_spacing_edits(text: str) -> list[Edit]:
     """Edits that drop the spaces of letter-spaced lines."""
     edits: list[Edit] = []
@@ -103,6 +122,37 @@ def letter_spacing_edits(text: str) -> list[Edit]:
         edits.extend((pos + gap, pos + gap + 1, "") for gap in letter_spaced_gaps(line))
         pos += len(line) + 1
     return edits
+
+
+def wrap_edits(text: str, repeated: set[str]) -> list[Edit]:
+    """Edits that join the lines of a paragraph OCR wrapped at the page's width."""
+    edits: list[Edit] = []
+    lines = text.split("\n")
+    pos = 0
+    for line, following in zip(lines, lines[1:]):
+        end = pos + len(line)
+        if is_wrapped(line, following, repeated):
+            words = line[-1:].isascii() and line[-1:].isalnum() and following[:1].isascii() and following[:1].isalnum()
+            edits.append((end, end + 1, " " if words else ""))
+        pos = end + 1
+    return edits
+
+
+def is_wrapped(line: str, following: str, repeated: set[str]) -> bool:
+    """Whether `following` carries on the sentence `line` breaks off."""
+    line, following = without_letter_spacing(line), without_letter_spacing(following)
+    text, after = line.strip(), following.strip()
+    if len(text) < WRAP_MIN_CHARS or not after or text.endswith(PARAGRAPH_END):
+        return False
+    if any(mark in both for both in (line, following) for mark in ("\t", "  ", "|", "\f")):
+        return False  # table rows and aligned columns
+    if NEW_LINE_START.match(following) or PAGE_NUMBER.match(after) or PAGE_NUMBER.match(text):
+        return False
+    if (KEY_LINE.match(line) and "," not in line) or ROW_LINE.search(line):
+        return False  # "乙方: 某公司" ⏎ "2023年6月" on a cover; a table row or sum line
+    if after.count(" ") >= MIN_HEADER_GAPS and not regex.search(r"[,。;]", after):
+        return False  # words parted by single spaces: a table's header
+    return furniture_key(line) not in repeated and furniture_key(following) not in repeated
 
 
 def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
@@ -140,8 +190,8 @@ def furniture_key(line: str) -> str:
     return FURNITURE_NOISE.sub("", line)
 
 
-def find_furniture(paged: str, text: str) -> list[tuple[int, int]]:
-    """Spans of lines repeated at page edges (or often, where OCR lost the page
+def repeated_lines(paged: str) -> set[str]:
+    """Keys of the lines repeated at page edges (or often, where OCR lost the page
     breaks): running headers, footers, logos."""
     pages = PAGE_BREAK.split(paged)
     counts: Counter[str] = Counter()
@@ -154,7 +204,11 @@ def find_furniture(paged: str, text: str) -> list[tuple[int, int]]:
             examples.setdefault(key, line)
         counts.update(keys)
         at_edges.update(set(keys[:FURNITURE_EDGE_LINES] + keys[-FURNITURE_EDGE_LINES:]))
-    repeated = {key for key, n in counts.items() if is_furniture(examples[key], n, at_edges[key], len(pages))}
+    return {key for key, n in counts.items() if is_furniture(examples[key], n, at_edges[key], len(pages))}
+
+
+def furniture_spans(text: str, repeated: set[str]) -> list[tuple[int, int]]:
+    """Spans of the lines of `text` whose key is among the `repeated` ones."""
     if not repeated:
         return []
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)

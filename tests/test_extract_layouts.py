@@ -237,3 +237,28 @@ def test_a_price_table_in_wan_yuan_and_rows_priced_per_year_or_per_visit():
         (300000, 300000, "year"), (8000, 96000, "time"), (60000, 60000, "month")]
     assert record.contract.total_amount == 456000
     assert record.findings == []  # the 合计 in 万元 agrees with the total in 元
+
+
+WRAPPED = """政务云服务合同
+服务提供单位（乙方）：某某云计算技术有限公司
+2024年6月
+甲方：某市档案馆
+第一条 合同金额
+本合同总金额为人民币壹佰零捌万元整（¥1,080,000.00），大写金额为人民币壹佰零捌万元整
+，即（大写：壹佰零
+捌万元整）。
+第二条 服务质量
+乙方保证云平台全年服务可用性应不低于
+99.95%，数据可靠性不低于99.9999%。
+第三条 违约责任
+乙方每延误一日交付云平台服务的，应按本合同总
+金额的0.05%向甲方支付违约金。
+"""
+
+
+def test_sentences_ocr_wrapped_at_the_page_width_read_as_one_line():
+    record = extract_text(WRAPPED, "wrapped.txt").record
+    assert record.contract.total_amount == 1080000 and record.findings == []
+    assert record.service_levels.availability == 0.9995
+    assert [(p.rate, p.base, p.per_day) for p in record.penalties] == [(0.0005, "contract_total", True)]
+    assert [p.name for p in record.parties] == ["某市档案馆", "某某云计算技术有限公司"]  # the cover date stays apart
