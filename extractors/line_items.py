@@ -254,6 +254,9 @@ def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
         if is_section_line(row, parsed):
             section = section_name(texts[-1].text)
             continue
+        after_sum = bool(parsed.sums) and parsed.sums[-1][0] == len(parsed.rows)
+        if after_sum and is_label_fragment(row):
+            continue  # the wrapped end of the sum label above ("…总价（元" ⏎ "）")
         if parsed.rows:
             continue_row(parsed.rows[-1], row)
     return parsed
