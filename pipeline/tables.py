@@ -92,19 +92,21 @@ def find_tables(doc: ContractDoc) -> ContractDoc:
         doc.rows = [split_cells(line) for line in doc.lines]
     single_space_rows(doc.lines, doc.rows)
     tables = [table for block in table_blocks(doc.lines, doc.rows) for table in split_at_headers(block)]
-    doc.tables = inherit_headers(tables)
+    doc.tables = inherit_headers(tables, doc.lines)
     return doc
 
 
-def inherit_headers(tables: list[Table]) -> list[Table]:
+def inherit_headers(tables: list[Table], lines: list[Line]) -> list[Table]:
     """A headerless table right after a headed one, its rows as wide, continues it
-    (a price table cut by a page break or a note, its header not repeated)."""
+    (a price table cut by a page break or a note, its header not repeated), unless
+    a clause or annex heading stands between them."""
     merged: list[Table] = []
     for table in tables:
         previous = merged[-1] if merged else None
         if (table.header is None and previous is not None and previous.header is not None
                 and table.rows and table.rows[0].line.number - _last_line(previous) <= MAX_CONTINUATION_GAP
-                and _widest(table) >= len(previous.columns) - 1):
+                and _widest(table) >= len(previous.columns) - 1
+                and not any(HEADING.match(line.text) for line in lines[_last_line(previous):table.rows[0].line.number])):
             previous.rows.extend(table.rows)
             continue
         merged.append(table)

@@ -177,12 +177,12 @@ def is_furniture(line: str, count: int, at_edges: int, pages: int) -> bool:
     """A page number, or a short line repeated at page edges or very often."""
     if PAGE_NUMBER.match(line):
         return True
-    if len(line) > FURNITURE_MAX_CHARS or "\t" in line or line.startswith(("第", "附件")) or line.endswith((":", "：")):
-        return False
+    if (len(line) > FURNITURE_MAX_CHARS or "\t" in line or line.startswith(("第", "附件"))
+            or line.endswith((":", "：")) or SUM_WORDS.search(line)):
+        return False  # headings, labels and the 小计 rows every table repeats are content
     if count >= FURNITURE_MIN_REPEATS and at_edges >= FURNITURE_MIN_AT_BREAKS and pages > 1:
         return True
-    return (count >= FURNITURE_MIN_REPEATS_ANYWHERE and len(line) >= FURNITURE_MIN_CHARS_ANYWHERE
-            and not SUM_WORDS.search(line))
+    return count >= FURNITURE_MIN_REPEATS_ANYWHERE and len(line) >= FURNITURE_MIN_CHARS_ANYWHERE
 
 
 def furniture_key(line: str) -> str:
