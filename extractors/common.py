@@ -13,7 +13,7 @@ from typing import Iterator, Optional
 import regex
 
 from pipeline.document import ContractDoc, Line, Span
-from pipeline.textnorm import without_letter_spacing
+from pipeline.textnorm import BROKEN_OFF, without_letter_spacing
 
 SENTENCE_END = regex.compile(r"[。；;！!？?]")
 PARAGRAPH_ENDS = ("。", "；", ";", ":", "：", "！", "!", "？", "?")
@@ -21,8 +21,6 @@ LIST_MARKER = regex.compile(
     r"^\s*(?:第\s*[一二三四五六七八九十百\d]+\s*[条章]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)](?!\d)"
     r"|[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|[-•*]|附件|甲方|乙方)")
 MIN_WRAPPED_LINE_CHARS = 20
-#: How a short line that breaks off mid-phrase ends ("本合同总金额为人民币" ⏎ "壹佰…").
-BROKEN_OFF = regex.compile(r"(?:[为的至按于和及与或、，,]|人民币|金额|总价|合计)$")
 WHITESPACE = regex.compile(r"\s+")
 
 

@@ -48,13 +48,15 @@ MIN_LETTER_GAPS = 3
 LETTER_SPACED_SHARE = 0.5
 
 WRAP_MIN_CHARS = 20
+#: How a short line that breaks off mid-phrase ends ("本合同总金额为人民币" ⏎ "壹佰…").
+BROKEN_OFF = regex.compile(r"(?:[为的至按于和及与或、,¥]|人民币|金额|总价|合计)\s*$")
 PARAGRAPH_END = tuple("。；;:：！!？?")
 #: How a line that starts something new begins: a heading, a list item, a table row, a key.
 NEW_LINE_START = regex.compile(
     r"^\s*(?:第\s*[一二三四五六七八九十百\d]+\s*[条章]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）](?!\d)|\d+\s"
-    r"|[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|[-•*]|附件|[^\s:：，,。；;]{1,12}[:：])")
+    r"|[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|[-•*]|附件|(?![^\s:：]{0,12}(?:大写|小写))[^\s:：，,。；;]{2,12}[:：])")
 #: Lines that stand alone: "label: value" lines, and rows of a table parted by single spaces.
-KEY_LINE = regex.compile(r"^\s*[^\s:：，,。；;]{1,12}[:：]")
+KEY_LINE = regex.compile(r"^\s*(?![^\s:：]{0,12}(?:大写|小写))[^\s:：，,。；;]{2,12}[:：]")
 MIN_HEADER_GAPS = 3
 ROW_LINE = regex.compile(r"^\s*\d+\s|\s[\d,]+(?:\.\d+)?\s*$")  # opened by a row number, or closed by a figure
 
@@ -142,8 +144,10 @@ def is_wrapped(line: str, following: str, repeated: set[str]) -> bool:
     """Whether `following` carries on the sentence `line` breaks off."""
     line, following = without_letter_spacing(line), without_letter_spacing(following)
     text, after = line.strip(), following.strip()
-    if len(text) < WRAP_MIN_CHARS or not after or text.endswith(PARAGRAPH_END):
+    if not after or text.endswith(PARAGRAPH_END):
         return False
+    if len(text) < WRAP_MIN_CHARS and not BROKEN_OFF.search(text):
+        return False  # a short line: a heading or the end of a paragraph, unless it breaks off mid-phrase
     if any(mark in both for both in (line, following) for mark in ("\t", "  ", "|", "\f")):
         return False  # table rows and aligned columns
     if NEW_LINE_START.match(following) or PAGE_NUMBER.match(after) or PAGE_NUMBER.match(text):
