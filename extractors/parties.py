@@ -111,7 +111,8 @@ class PartyReader:
         self.drafts = drafts
         self.role: Optional[str] = None
         self.columns: list[tuple[int, str]] = []  # (where a party's column starts, its role)
-        self.name_next: Optional[str] = None  # the role whose anchor ended its line: "甲方：" ⏎ name
+        # (role, field) of a key that ended its line with no value: "甲方：" ⏎ name, "联系电话：" ⏎ number
+        self.value_next: Optional[tuple[str, str]] = None
         self.idle = 0
 
     def forget_context(self) -> None:
@@ -119,8 +120,8 @@ class PartyReader:
         self.columns = []
 
     def read_line(self, line: Line, in_clause: bool) -> None:
-        awaiting, self.name_next = self.name_next, None
-        if awaiting is not None and self.read_name_line(awaiting, line):
+        awaiting, self.value_next = self.value_next, None
+        if awaiting is not None and self.read_value_line(*awaiting, line):
             return
         row = self.doc.rows[line.number] if self.doc.rows else split_cells(line)
         if row is None and "  " in line.text.strip():
@@ -192,7 +193,7 @@ class PartyReader:
                 if value_span is not None:
                     self.offer(role, "name", value_span)
                 elif len(keys) == 1:
-                    self.name_next = role
+                    self.value_next = (role, "name")
                 continue
             if key is None:
                 continue
@@ -206,17 +207,23 @@ class PartyReader:
             found = True
             if value_span is not None:
                 self.offer(target, key, value_span)
+            elif n == len(keys) - 1:
+                self.value_next = (target, key)
         return found
 
-    def read_name_line(self, role: str, line: Line) -> bool:
-        """The party's name on the line under its bare anchor, when the line is nothing else."""
+    def read_value_line(self, role: str, key: str, line: Line) -> bool:
+        """The value of a key that ended the line above, when this line is nothing else."""
         text = line.text.strip()
         if ":" in text or "\t" in text or len(text) > MAX_NAME_CHARS or not self.is_value(text):
             return False
-        if regex.search(r"[。；;，,]", text) or DATE.search(text) or not regex.search(r"\p{Han}{2}", text):
+        if key == "name" and (regex.search(r"[。；;，,]", text) or DATE.search(text)
+                              or not regex.search(r"\p{Han}{2}", text)):
             return False
         offset = line.text.index(text)
-        self.offer(role, "name", line.span.sub(offset, offset + len(text)))
+        span = line.span.sub(offset, offset + len(text))
+        if clean_value(key, span) is None:
+            return False
+        self.offer(role, key, span)
         return True
 
     def read_columns(self, keys: list[regex.Match]) -> None:

@@ -273,7 +273,7 @@ def _trailing_sums(pending: list[Row]) -> list[Row]:
     keywords = load("tables")["sums"]["keywords"]
     for row in pending[:MAX_TRAILING_SUM_LINES]:
         text = row.text.replace(" ", "")
-        indented = row.line.text[:2].isspace()
+        indented = row.line.text[:1] == "\t" or row.line.text[:2].isspace()
         fragment = len(text) <= MAX_FRAGMENT_CHARS and not any(ch.isdigit() for ch in text)
         if (any(k in text for k in keywords) or regex.fullmatch(r"[¥￥]?\d+(?:\.\d+)?元?", text)
                 or indented or fragment):
