@@ -186,6 +186,8 @@ def is_furniture(line: str, count: int, at_edges: int, pages: int) -> bool:
         return False  # headings, labels and the 小计 rows every table repeats are content
     if count >= FURNITURE_MIN_REPEATS and at_edges >= FURNITURE_MIN_AT_BREAKS and pages > 1:
         return True
+    if count >= 2 and at_edges == count and count >= pages - 1:
+        return True  # a short document's running header or logo: at the edge of every page after the first
     return count >= FURNITURE_MIN_REPEATS_ANYWHERE and len(line) >= FURNITURE_MIN_CHARS_ANYWHERE
 
 
