@@ -112,6 +112,8 @@ def letter_spaced_gaps(line: str) -> list[int]:
 
 
 def without_letter_spacing(line: str) -> str:
+    if " " not in line:
+        return line
     gaps = set(letter_spaced_gaps(line))
     return "".join(ch for i, ch in enumerate(line) if i not in gaps) if gaps else line
 
@@ -121,7 +123,8 @@ def letter_spacing_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     pos = 0
     for line in text.split("\n"):
-        edits.extend((pos + gap, pos + gap + 1, "") for gap in letter_spaced_gaps(line))
+        if " " in line:
+            edits.extend((pos + gap, pos + gap + 1, "") for gap in letter_spaced_gaps(line))
         pos += len(line) + 1
     return edits
 
@@ -130,18 +133,19 @@ def wrap_edits(text: str, repeated: set[str]) -> list[Edit]:
     """Edits that join the lines of a paragraph OCR wrapped at the page's width."""
     edits: list[Edit] = []
     lines = text.split("\n")
+    running = [bool(repeated) and furniture_key(line) in repeated for line in lines]
     pos = 0
-    for line, following in zip(lines, lines[1:]):
+    for i, (line, following) in enumerate(zip(lines, lines[1:])):
         end = pos + len(line)
-        if is_wrapped(line, following, repeated):
+        if not running[i] and not running[i + 1] and is_wrapped(line, following):
             words = line[-1:].isascii() and line[-1:].isalnum() and following[:1].isascii() and following[:1].isalnum()
             edits.append((end, end + 1, " " if words else ""))
         pos = end + 1
     return edits
 
 
-def is_wrapped(line: str, following: str, repeated: set[str]) -> bool:
-    """Whether `following` carries on the sentence `line` breaks off."""
+def is_wrapped(line: str, following: str) -> bool:
+    """Whether `following` carries on the sentence `line` breaks off (neither a running header)."""
     line, following = without_letter_spacing(line), without_letter_spacing(following)
     text, after = line.strip(), following.strip()
     if not after or text.endswith(PARAGRAPH_END):
@@ -156,7 +160,7 @@ def is_wrapped(line: str, following: str, repeated: set[str]) -> bool:
         return False  # "乙方: 某公司" ⏎ "2023年6月" on a cover; a table row or sum line
     if after.count(" ") >= MIN_HEADER_GAPS and not regex.search(r"[,。;]", after):
         return False  # words parted by single spaces: a table's header
-    return furniture_key(line) not in repeated and furniture_key(following) not in repeated
+    return True
 
 
 def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
