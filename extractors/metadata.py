@@ -185,7 +185,10 @@ def signed_date(doc: ContractDoc) -> Optional[tuple[date, Span]]:
 def service_period(doc: ContractDoc) -> Optional[tuple[tuple[date, Span], tuple[date, Span]]]:
     pattern = patterns()["period"]
     for sentence in sentences(doc, prose_lines(doc, ("preamble", "clause", "annex"))):
-        match = pattern.search(sentence.text)
+        text = sentence.text
+        if "年" not in text and not any(mark in text for mark in ".-/"):
+            continue  # no date in it: spare the long pattern
+        match = pattern.search(text)
         if not match:
             continue
         a = parse_date(match, "")

@@ -61,6 +61,7 @@ def vocab() -> dict:
         "roles": roles,
         "fields": fields,
         "role_prefix": regex.compile(r"^(?:" + role_pattern + r")"),
+        "any_role": regex.compile(role_pattern),
         "inner_role": regex.compile(r"[(（]\s*(" + role_pattern + r")\s*[)）]"),
         "seal_pattern": regex.compile(r"[(（]?\s*(?:" + alternation(table["seal_words"]) + r")\s*[)）]?"),
         "anchor": regex.compile(
@@ -122,6 +123,9 @@ class PartyReader:
     def read_line(self, line: Line, in_clause: bool) -> None:
         awaiting, self.value_next = self.value_next, None
         if awaiting is not None and self.read_value_line(*awaiting, line):
+            return
+        if in_clause and self.role is None and not vocab()["any_role"].search(line.text):
+            self.idle += 1  # clause prose that names no party cannot hold its details
             return
         row = self.doc.rows[line.number] if self.doc.rows else split_cells(line)
         if row is None and "  " in line.text.strip():

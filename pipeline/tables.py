@@ -169,8 +169,9 @@ def single_space_rows(lines: list[Line], rows: list[Optional[Row]]) -> None:
         if rows[i] is not None or line.furniture:
             header = header if rows[i] is None else None
             continue
-        if header is None and line.text.strip().count(" ") < MIN_SPACE_CELLS - 1:
-            continue  # too few words for a header
+        if header is None and (line.text.strip().count(" ") < MIN_SPACE_CELLS - 1
+                               or not price_words().search(line.text)):
+            continue  # too few words for a header, or no price column among them
         words = _word_row(line)
         if words is None:
             continue
@@ -191,6 +192,14 @@ def single_space_rows(lines: list[Line], rows: list[Optional[Row]]) -> None:
             idle += 1
             if idle > MAX_GAP_LINES:
                 header = None
+
+
+@lru_cache(maxsize=None)
+def price_words() -> regex.Pattern:
+    """Any name of a price column (单价, 金额, …): a header of a price table holds one."""
+    spec = load("tables")
+    words = [w for role in spec["price_table"]["price"] for w in spec["roles"][role]["exact"]]
+    return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def _word_row(line: Line) -> Optional[Row]:
