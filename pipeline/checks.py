@@ -60,7 +60,9 @@ def check_line_amounts(doc: ContractDoc) -> None:
         diff = abs(expected - amount)
         if diff <= HALF_CENT:
             continue
-        rounding = half_unit(price) * quantity * periods + half_unit(quantity) * price * periods + HALF_CENT
+        counted = quantity == quantity.to_integral_value()  # a whole quantity is a count, exact
+        rounding = (half_unit(price) * quantity * periods
+                    + (0 if counted else half_unit(quantity) * price * periods) + HALF_CENT)
         severity = "warning" if diff <= rounding else "error"
         add(doc, "line_amount", f"line_items[{i}]", expected.quantize(CENT), amount, severity,
             [f"line_items[{i}].unit_price", f"line_items[{i}].quantity", f"line_items[{i}].amount"])

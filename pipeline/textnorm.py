@@ -51,6 +51,7 @@ WRAP_MIN_CHARS = 20
 #: How a short line that breaks off mid-phrase ends ("本合同总金额为人民币" ⏎ "壹佰…").
 BROKEN_OFF = regex.compile(r"(?:[为的至按于和及与或、,¥]|人民币|金额|总价|合计)\s*$")
 PARAGRAPH_END = tuple("。；;:：！!？?")
+SPELLED_LABEL = regex.compile(r"(?:大写|小写)\s*[:：]$")  # "…元（大写：" ⏎ "壹佰…）": the amount follows
 #: How a line that starts something new begins: a heading, a list item, a table row, a key.
 NEW_LINE_START = regex.compile(
     r"^\s*(?:第\s*[一二三四五六七八九十百\d]+\s*[条章]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．)）](?!\d)|\d+\s"
@@ -148,7 +149,7 @@ def is_wrapped(line: str, following: str) -> bool:
     """Whether `following` carries on the sentence `line` breaks off (neither a running header)."""
     line, following = without_letter_spacing(line), without_letter_spacing(following)
     text, after = line.strip(), following.strip()
-    if not after or text.endswith(PARAGRAPH_END):
+    if not after or (text.endswith(PARAGRAPH_END) and not SPELLED_LABEL.search(text)):
         return False
     if len(text) < WRAP_MIN_CHARS and not BROKEN_OFF.search(text):
         return False  # a short line: a heading or the end of a paragraph, unless it breaks off mid-phrase

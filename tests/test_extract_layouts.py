@@ -262,3 +262,15 @@ def test_sentences_ocr_wrapped_at_the_page_width_read_as_one_line():
     assert record.service_levels.availability == 0.9995
     assert [(p.rate, p.base, p.per_day) for p in record.penalties] == [(0.0005, "contract_total", True)]
     assert [p.name for p in record.parties] == ["某市档案馆", "某某云计算技术有限公司"]  # the cover date stays apart
+
+
+def test_a_whole_quantity_is_a_count_so_a_line_off_by_one_period_is_an_error_not_rounding():
+    text = ("云服务合同\n甲方：某局\n乙方：某公司\n"
+            "序号\t服务名称\t单价（元）\t数量\t金额（元）\t备注\n"
+            "1\t云端抗 DDoS 服务\t2099.00\t1\t73465.00\t单位: 1站点/元/月, 服务期 36 个月\n"
+            "第一条 服务期限\n服务期限为36个月。\n第二条 付款方式\n"
+            "甲方于每年度开始后15日内支付当年度服务费24488.00元（大写：\n贰万肆仟肆佰捌拾捌元整）。\n")
+    record = extract_text(text, "count.txt").record
+    assert [(f.check, f.expected, f.found, f.severity) for f in record.findings] == [
+        ("line_amount", 75564, 73465, "error")]
+    assert record.payments[0].amount_in_words == "贰万肆仟肆佰捌拾捌元整"  # 大写 after a line ending in 大写：
