@@ -215,7 +215,8 @@ def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
     role_at = {c.column: c.role for c in table.columns}
     header_width = table.header.width if table.header else 0
     pending_sum: Optional[SumReading] = None
-    for row in table.rows:
+    rows = table.rows
+    for n, row in enumerate(rows):
         if pending_sum is not None:
             value = lone_number(row)
             if value is not None:
@@ -257,9 +258,26 @@ def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
         after_sum = bool(parsed.sums) and parsed.sums[-1][0] == len(parsed.rows)
         if after_sum and is_label_fragment(row):
             continue  # the wrapped end of the sum label above ("…总价（元" ⏎ "）")
+        wrapped = wrapped_sum_label(row, rows[n + 1] if n + 1 < len(rows) else None)
+        if wrapped is not None:
+            pending_sum = wrapped  # "安全及软件服务总" ⏎ "价（元）": its figure follows
+            continue
         if parsed.rows:
             continue_row(parsed.rows[-1], row)
     return parsed
+
+
+def wrapped_sum_label(row: Row, following: Optional[Row]) -> Optional[SumReading]:
+    """A sum label wrapped over two one-cell lines, read from its first line."""
+    if following is None or len(row.cells) != 1 or len(following.cells) != 1:
+        return None
+    first, rest = row.cells[0].text, following.cells[0].text
+    if any(ch.isdigit() for ch in first + rest) or sum_label(first) is not None or sum_label(rest) is not None:
+        return None  # the keyword must straddle the break
+    label = sum_label(first + rest)
+    if label is None:
+        return None
+    return SumReading(label[0], row.cells[0].span, is_total=label[1])
 
 
 def spelled_amount(cell: Cell) -> Optional[Statement]:

@@ -274,3 +274,14 @@ def test_a_whole_quantity_is_a_count_so_a_line_off_by_one_period_is_an_error_not
     assert [(f.check, f.expected, f.found, f.severity) for f in record.findings] == [
         ("line_amount", 75564, 73465, "error")]
     assert record.payments[0].amount_in_words == "贰万肆仟肆佰捌拾捌元整"  # 大写 after a line ending in 大写：
+
+
+def test_a_sum_label_wrapped_over_two_lines_takes_the_figure_under_it():
+    text = ("云服务合同\n甲方：某局\n乙方：某公司\n"
+            "序号\t服务类别\t服务名称\t单价（元/月）\t数量\t金额（元）\n"
+            "1\t安全服务\tWAF 防护服务\t1559\t2\t37416\n"
+            "2\t安全服务\t主机防护\t300\t10\t72000\n"
+            "\t安全服务总\n\t价（元）\n\t\t\t\t\t109416\n")
+    record = extract_text(text, "wrapped_sum.txt").record
+    assert [i.service for i in record.line_items] == ["WAF 防护服务", "主机防护"]
+    assert record.findings == []
