@@ -18,10 +18,9 @@ from extractors.common import Statement, as_written, price_table_lines, prose_li
 from extractors.lexicon import alternation, load
 from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.dates import DATE, months_between, parse_date
-from extractors.values.numbers import MONEY, as_float, money_end, money_value, parse_small_int, to_decimal
+from extractors.values.numbers import MONEY, PERCENT, as_float, money_end, money_value, parse_small_int, to_decimal
 from pipeline.document import ContractDoc, Line, Span
 
-PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*%")
 BLANK_VALUE = regex.compile(r"^[_\-—\s/]*$")
 MAX_TITLE_CHARS = 60
 MAX_PROJECT_CONTINUATION_CHARS = 24

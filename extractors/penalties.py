@@ -36,7 +36,7 @@ def vocab() -> dict:
     return {
         "keyword": regex.compile(alternation(spec["keywords"])),
         "per_day": regex.compile(alternation(spec["per_day"])),
-        "cap": regex.compile(r"(?:" + alternation(spec["cap"]) + r")[^%。；]{0,24}?(?P<n>\d+(?:\.\d+)?)\s*%"),
+        "cap": regex.compile(r"(?:" + alternation(spec["cap"]) + r")[^%‰‱。；]{0,24}?(?P<rate>" + RATE.pattern + r")"),
         "base": regex.compile(alternation(list(bases))),
         "bases": bases,
     }
@@ -76,16 +76,16 @@ def base_of(text: str) -> Optional[str]:
 def read_sentence(sentence: Span) -> list[tuple[Penalty, list[Span]]]:
     text = sentence.text
     results: list[tuple[Penalty, list[Span]]] = []
-    caps = {m.start("n"): m for m in vocab()["cap"].finditer(text)}
+    caps = {m.start("rate"): m for m in vocab()["cap"].finditer(text)}
     cap_rate = None
     for cap in caps.values():
-        value = to_decimal(cap.group("n"))
+        value = rate_value(cap)
         if value is not None:
-            cap_rate = float(value / 100)
+            cap_rate = float(value)
     trigger = _trigger(sentence)
     previous_end = 0
     for match in RATE.finditer(text):
-        if match.group("n") and match.start("n") in caps:
+        if match.start() in caps:
             continue
         value = rate_value(match)
         if value is None:

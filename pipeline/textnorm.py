@@ -135,10 +135,11 @@ def wrap_edits(text: str, repeated: set[str]) -> list[Edit]:
     edits: list[Edit] = []
     lines = text.split("\n")
     running = [bool(repeated) and furniture_key(line) in repeated for line in lines]
+    plain = [without_letter_spacing(line) for line in lines]
     pos = 0
     for i, (line, following) in enumerate(zip(lines, lines[1:])):
         end = pos + len(line)
-        if not running[i] and not running[i + 1] and is_wrapped(line, following):
+        if not running[i] and not running[i + 1] and is_wrapped(plain[i], plain[i + 1]):
             words = line[-1:].isascii() and line[-1:].isalnum() and following[:1].isascii() and following[:1].isalnum()
             edits.append((end, end + 1, " " if words else ""))
         pos = end + 1
@@ -146,8 +147,10 @@ def wrap_edits(text: str, repeated: set[str]) -> list[Edit]:
 
 
 def is_wrapped(line: str, following: str) -> bool:
-    """Whether `following` carries on the sentence `line` breaks off (neither a running header)."""
-    line, following = without_letter_spacing(line), without_letter_spacing(following)
+    """Whether `following` carries on the sentence `line` breaks off.
+
+    Both come without letter-spacing; neither is a running header.
+    """
     text, after = line.strip(), following.strip()
     if not after or (text.endswith(PARAGRAPH_END) and not SPELLED_LABEL.search(text)):
         return False

@@ -285,3 +285,10 @@ def test_a_sum_label_wrapped_over_two_lines_takes_the_figure_under_it():
     record = extract_text(text, "wrapped_sum.txt").record
     assert [i.service for i in record.line_items] == ["WAF 防护服务", "主机防护"]
     assert record.findings == []
+
+
+def test_a_cap_written_in_words_is_the_cap_not_another_penalty():
+    text = ("云服务合同\n甲方：某局\n乙方：某公司\n第一条 违约责任\n"
+            "乙方逾期的，每日按合同总金额的万分之五支付违约金，累计最高不超过合同总金额的百分之十。\n")
+    record = extract_text(text, "cap.txt").record
+    assert [(p.rate, p.per_day, p.cap_rate) for p in record.penalties] == [(0.0005, True, 0.1)]
