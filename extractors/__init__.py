@@ -10,8 +10,8 @@ from pipeline.document import ContractDoc
 
 def run_extractors(doc: ContractDoc) -> ContractDoc:
     from extractors import (line_items, metadata, parties, payments, penalties, restatements,
-                            service_levels)
+                            service_levels, stated_amounts)
     for extractor in (metadata.extract, parties.extract, line_items.extract, restatements.extract,
-                      payments.extract, penalties.extract, service_levels.extract):
+                      stated_amounts.extract, payments.extract, penalties.extract, service_levels.extract):
         doc = extractor(doc)
     return doc

@@ -1,25 +1,32 @@
 """Stage 5, cross-checks: every check code of SCHEMA.md over the extracted record.
 
-Each check compares two statements of the document and, when they disagree,
-adds a `Finding` with both values and cites where each was stated. A product
-within the rounding of its inputs (a unit price rounded to 0.01 times the
-quantity and periods) is a warning, never an error.
+Each check compares two statements of the document. Before calling them
+contradictory it asks the resolver (`pipeline.resolve`) whether a plausible
+reading of the figures reconciles them (a percent of a part rather than of the
+total, nested subtotals, a later sum that states a part); only when none does is
+the disagreement an `error`. A product within the rounding of its inputs, and a
+disagreement that rests on a value OCR read with low confidence, is a `warning`
+with its reason in the document's warnings. Every finding cites the statements
+it compares.
 """
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Callable, Iterable, Optional
 
 from extractors.common import Statement
 from extractors.values.dates import months_between
 from extractors.values.numbers import as_float, decimals
-from pipeline.document import ContractDoc
+from pipeline.document import ContractDoc, Span
+from pipeline.resolve import (SUM_TOLERANCE, base_of_percent, close, dec, low_confidence, parts_reconcile,
+                              period_readings, resolved, stated_bases, subtotal_values)
 from schemas import Finding
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
-SUM_TOLERANCE = Decimal("0.011")
 RATE_TOLERANCE = Decimal("0.001")
+SCALES = (Decimal(10000), Decimal(1) / Decimal(10000))
 
 
 def run_checks(doc: ContractDoc) -> ContractDoc:
@@ -30,19 +37,28 @@ def run_checks(doc: ContractDoc) -> ContractDoc:
 
 
 def add(doc: ContractDoc, check: str, subject: str, expected, found, severity: str = "error",
-        evidence: Iterable[str] = ()) -> None:
+        evidence: Iterable[str] = (), spans: Iterable[Span] = ()) -> None:
+    """Record a finding citing the record values at `evidence` and the source `spans`.
+
+    An error resting on a value read with low OCR confidence becomes a warning."""
+    evidence = list(evidence)
+    doubt = low_confidence(doc, evidence) if severity == "error" else None
+    if doubt is not None:
+        severity = "warning"
+        doc.warn(f"{check} on {subject} is only a warning: {doubt}")
     index = len(doc.record.findings)
     doc.record.findings.append(Finding(
         check=check, subject=subject, severity=severity,
         expected=as_float(expected) if isinstance(expected, Decimal) else expected,
         found=as_float(found) if isinstance(found, Decimal) else found))
-    for n, path in enumerate(evidence):
+    n = 0
+    for path in evidence:
         if path in doc.evidence:
             doc.evidence[f"findings[{index}].evidence[{n}]"] = doc.evidence[path]
-
-
-def dec(value: Optional[float]) -> Optional[Decimal]:
-    return None if value is None else Decimal(repr(value))
+            n += 1
+    for span in spans:
+        doc.cite(f"findings[{index}].evidence[{n}]", span)
+        n += 1
 
 
 def half_unit(value: Decimal) -> Decimal:
@@ -51,6 +67,7 @@ def half_unit(value: Decimal) -> Decimal:
 
 
 def check_line_amounts(doc: ContractDoc) -> None:
+    term = doc.record.contract.term_months
     for i, item in enumerate(doc.record.line_items):
         price, quantity, periods, amount = (dec(item.unit_price), dec(item.quantity),
                                             dec(item.periods), dec(item.amount))
@@ -60,12 +77,30 @@ def check_line_amounts(doc: ContractDoc) -> None:
         diff = abs(expected - amount)
         if diff <= HALF_CENT:
             continue
+        subject = f"line_items[{i}]"
         counted = quantity == quantity.to_integral_value()  # a whole quantity is a count, exact
         rounding = (half_unit(price) * quantity * periods
                     + (0 if counted else half_unit(quantity) * price * periods) + HALF_CENT)
-        severity = "warning" if diff <= rounding else "error"
-        add(doc, "line_amount", f"line_items[{i}]", expected.quantize(CENT), amount, severity,
-            [f"line_items[{i}].unit_price", f"line_items[{i}].quantity", f"line_items[{i}].amount"])
+        if diff > rounding and line_reading(doc, subject, price * quantity, periods, amount, term):
+            continue
+        add(doc, "line_amount", subject, expected.quantize(CENT), amount,
+            "warning" if diff <= rounding else "error",
+            [f"{subject}.unit_price", f"{subject}.quantity", f"{subject}.periods", f"{subject}.amount"])
+
+
+def line_reading(doc: ContractDoc, subject: str, product: Decimal, periods: Decimal, amount: Decimal,
+                 term: Optional[int]) -> bool:
+    """Whether the row's figures agree under other periods or in 万元 (a misreading, not a contradiction)."""
+    for other in period_readings(periods, term):
+        if abs(product * other - amount) <= max(CENT, amount / 10000):
+            resolved(doc, subject, f"the figures agree over {other} periods, not {periods}", other)
+            doc.warn(f"{subject}: the amount agrees with {other} periods, not the {periods} read")
+            return True
+    for scale in SCALES:
+        if abs(product * periods * scale - amount) <= max(CENT, amount / 10000):
+            resolved(doc, subject, f"the figures agree with one of them in 万元 (×{scale})")
+            return True
+    return False
 
 
 def _sum_rows(doc: ContractDoc, start: int, end: int) -> Optional[Decimal]:
@@ -79,16 +114,22 @@ def check_items_totals(doc: ContractDoc) -> None:
     for j, (start, end) in enumerate(doc.facts.get("subtotal_covers", [])):
         stated = dec(doc.record.subtotals[j].amount)
         total = _sum_rows(doc, start, end)
-        if stated is not None and total is not None and abs(total - stated) > SUM_TOLERANCE:
+        if stated is not None and total is not None and not close(total, stated):
             add(doc, "items_total", f"subtotals[{j}]", total, stated,
-                evidence=[f"subtotals[{j}].amount"])
+                evidence=[f"subtotals[{j}].amount"] + [f"line_items[{i}].amount" for i in range(start, end)])
     items = doc.record.line_items
-    if not items or doc.record.subtotals:
+    if not items or doc.facts.get("subtotal_covers"):
         return
     total = _sum_rows(doc, 0, len(items))
     stated = table_or_contract_total(doc)
-    if total is not None and stated is not None and abs(total - stated) > SUM_TOLERANCE:
-        add(doc, "items_total", "contract.total_amount", total, stated, evidence=["contract.total_amount"])
+    if total is None or stated is None or close(total, stated):
+        return
+    other = next((name for name, base in stated_bases(doc) if close(base, total)), None)
+    if other is not None:
+        resolved(doc, "line_items", f"the rows add up to {other}, not to the total", total)
+        return
+    add(doc, "items_total", "contract.total_amount", total, stated,
+        evidence=["contract.total_amount"] + [f"line_items[{i}].amount" for i in range(len(items))])
 
 
 def table_or_contract_total(doc: ContractDoc) -> Optional[Decimal]:
@@ -106,18 +147,23 @@ def check_subtotals_total(doc: ContractDoc) -> None:
     if len(subtotals) < 2 or stated is None or any(s is None for s in subtotals):
         return
     total = sum(subtotals, Decimal(0))
-    if abs(total - stated) > SUM_TOLERANCE:
-        add(doc, "subtotals_total", "contract.total_amount", total, stated,
-            evidence=[f"subtotals[{j}].amount" for j in range(len(subtotals))])
+    if close(total, stated):
+        return
+    if parts_reconcile(subtotals, stated):
+        resolved(doc, "subtotals", "some subtotals are parts of others: a subset adds up to the total", stated)
+        return
+    add(doc, "subtotals_total", "contract.total_amount", total, stated,
+        evidence=["contract.total_amount"] + [f"subtotals[{j}].amount" for j in range(len(subtotals))])
 
 
 def check_amounts_in_words(doc: ContractDoc) -> None:
     words: Optional[Statement] = doc.facts.get("total_in_words")
     total = dec(doc.record.contract.total_amount)
     statements = doc.facts.get("total_statements", [])
-    figure = statements[0][0].value if statements else total
-    if words is not None and figure is not None and abs(words.value - figure) > HALF_CENT:
-        add(doc, "amount_in_words", "contract.total_amount_in_words", figure, words.value,
+    figure = statements[0][0] if statements else None
+    value = figure.value if figure is not None else total
+    if words is not None and value is not None and abs(words.value - value) > HALF_CENT:
+        add(doc, "amount_in_words", "contract.total_amount_in_words", value, words.value,
             evidence=["contract.total_amount", "contract.total_amount_in_words"])
     for k, found in enumerate(doc.facts.get("payment_statements", [])):
         amount, spelled = found.get("amount"), found.get("words")
@@ -133,17 +179,35 @@ def check_payments(doc: ContractDoc) -> None:
     total = dec(doc.record.contract.total_amount)
     if total is None:
         return
+    statements = doc.facts.get("payment_statements", [])
+    of_part = False
     for k, payment in enumerate(payments):
         percent, amount = dec(payment.percent), dec(payment.amount)
         if percent is None or amount is None:
             continue
-        expected = total * percent
-        diff = abs(expected - amount)
-        if diff > HALF_CENT + half_unit(amount):
-            add(doc, "payment_percent", f"payments[{k}].amount", expected.quantize(CENT), amount,
-                evidence=[f"payments[{k}].percent", f"payments[{k}].amount", "contract.total_amount"])
+        tolerance = HALF_CENT + half_unit(amount)
+        if abs(total * percent - amount) <= tolerance:
+            continue
+        subject = f"payments[{k}].amount"
+        base = base_of_percent(doc, percent, amount, tolerance)
+        of_part = True
+        if base is not None:
+            resolved(doc, subject, f"the percent is a share of {base}")
+            continue
+        stated_base = statements[k].get("base") if k < len(statements) else None
+        severity = "error" if stated_base in (None, "contract_total") else "warning"
+        if severity == "warning":
+            doc.warn(f"{subject}: a share of a base the document does not state as a figure ({stated_base})")
+        add(doc, "payment_percent", subject, (total * percent).quantize(CENT), amount, severity,
+            evidence=[f"payments[{k}].percent", f"payments[{k}].amount", "contract.total_amount"])
+    check_payments_total(doc, total, of_part)
+
+
+def check_payments_total(doc: ContractDoc, total: Decimal, of_part: bool) -> None:
+    """Fixed installments that split the whole total add up to it."""
+    payments = doc.record.payments
     amounts = [dec(p.amount) for p in payments]
-    if not amounts or any(a is None for a in amounts):
+    if of_part or not amounts or any(a is None for a in amounts):
         return
     if any(found.get("recurring") for found in doc.facts.get("payment_statements", [])):
         return  # paid every month, quarter or year: the stated installments are not the whole
@@ -153,9 +217,14 @@ def check_payments(doc: ContractDoc) -> None:
     if percents and abs(sum(percents, Decimal(0)) - 1) > RATE_TOLERANCE:
         return
     paid = sum(amounts, Decimal(0))
-    if abs(paid - total) > SUM_TOLERANCE * len(amounts):
-        add(doc, "payments_total", "payments", total, paid,
-            evidence=["contract.total_amount"] + [f"payments[{k}].amount" for k in range(len(payments))])
+    if abs(paid - total) <= SUM_TOLERANCE * len(amounts):
+        return
+    other = next((name for name, base in stated_bases(doc) if close(base, paid, SUM_TOLERANCE * len(amounts))), None)
+    if other is not None:
+        resolved(doc, "payments", f"the installments add up to {other}", paid)
+        return
+    add(doc, "payments_total", "payments", total, paid,
+        evidence=["contract.total_amount"] + [f"payments[{k}].amount" for k in range(len(payments))])
 
 
 def check_tax(doc: ContractDoc) -> None:
@@ -164,23 +233,66 @@ def check_tax(doc: ContractDoc) -> None:
     if None in (total, rate, excl):
         return
     expected = total / (1 + rate)
-    if abs(expected - excl) > CENT:
-        add(doc, "tax", "contract.amount_excl_tax", expected.quantize(CENT), excl,
-            evidence=["contract.total_amount", "contract.tax_rate", "contract.amount_excl_tax"])
+    if abs(expected - excl) <= CENT:
+        return
+    if abs(total * (1 - rate) - excl) <= CENT:
+        resolved(doc, "contract.amount_excl_tax", "the tax is taken as a share of the total")
+        return
+    add(doc, "tax", "contract.amount_excl_tax", expected.quantize(CENT), excl,
+        evidence=["contract.total_amount", "contract.tax_rate", "contract.amount_excl_tax"])
+
+
+def part_values(doc: ContractDoc) -> set[Decimal]:
+    """Figures that state a part of the total rather than the total itself."""
+    record = doc.record
+    values = set(subtotal_values(doc))
+    values |= {v for v in (dec(p.amount) for p in record.payments) if v is not None}
+    values |= {v for v in (dec(i.amount) for i in record.line_items) if v is not None}
+    excl = dec(record.contract.amount_excl_tax)
+    if excl is not None:
+        values.add(excl)
+    return values
 
 
 def check_restated_amounts(doc: ContractDoc) -> None:
     statements: list[Statement] = [s for s, _ in doc.facts.get("total_statements", [])]
     statements += doc.facts.get("table_totals", [])
-    if not statements:
-        return
-    first = statements[0]
-    reported: set[Decimal] = set()
-    for later in statements[1:]:
-        if abs(later.value - first.value) > HALF_CENT and later.value not in reported:
+    if statements:
+        first = statements[0]
+        parts = part_values(doc)
+        reported: set[Decimal] = set()
+        for later in statements[1:]:
+            if abs(later.value - first.value) <= HALF_CENT or later.value in reported:
+                continue
+            if later.value in parts or any(close(later.value * s, first.value) for s in SCALES):
+                resolved(doc, "contract.total_amount", f"{later.value} states a part or the total in 万元")
+                continue
             reported.add(later.value)
             add(doc, "restated_amount", "contract.total_amount", first.value, later.value,
-                evidence=["contract.total_amount"])
+                evidence=["contract.total_amount"], spans=[first.span, later.span])
+    check_restated_caps(doc)
+
+
+def check_restated_caps(doc: ContractDoc) -> None:
+    """A cap stated twice under the same label ("…结算金额不得超过") with two values."""
+    subtotals = subtotal_values(doc)
+    total = dec(doc.record.contract.total_amount)
+    seen: list = []
+    for amount in doc.facts.get("labelled_amounts", []):
+        first = next((s for s in seen if s.same_label(amount)), None)
+        if first is None:
+            seen.append(amount)
+            continue
+        before, later = first.statement, amount.statement
+        if abs(later.value - before.value) <= HALF_CENT:
+            continue
+        if before.value in subtotals:
+            subject = f"subtotals[{subtotals.index(before.value)}]"
+        elif total is not None and before.value == total:
+            subject = "contract.total_amount"
+        else:
+            continue
+        add(doc, "restated_amount", subject, before.value, later.value, spans=[before.span, later.span])
 
 
 def check_restated_quantities(doc: ContractDoc) -> None:
@@ -193,7 +305,7 @@ def check_restated_quantities(doc: ContractDoc) -> None:
             first, later = ((statement.value, table) if statement.span.start < _item_start(doc, index)
                             else (table, statement.value))
             add(doc, "restated_quantity", f"line_items[{index}].quantity", first, later,
-                evidence=[f"line_items[{index}].quantity"])
+                evidence=[f"line_items[{index}].quantity"], spans=[statement.span])
 
 
 def _item_start(doc: ContractDoc, index: int) -> int:
@@ -206,7 +318,6 @@ def check_term(doc: ContractDoc) -> None:
     stated = doc.facts.get("term_statement")
     if not (meta.start_date and meta.end_date and stated):
         return
-    from datetime import date
     months = months_between(date.fromisoformat(meta.start_date), date.fromisoformat(meta.end_date))
     if months != stated[0]:
         add(doc, "term", "contract.term_months", months, stated[0],

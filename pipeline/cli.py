@@ -11,6 +11,7 @@ import typer
 
 COMMAND_MODULES = [
     "pipeline.commands.extract",
+    "pipeline.commands.explain",
     "pipeline.commands.run",
     "pipeline.commands.db",
     "pipeline.commands.export",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 from schemas import ContractRecord, Evidence
 
 if TYPE_CHECKING:
+    from pipeline.resolve import Resolution
     from pipeline.segment import Section
     from pipeline.tables import Row, Table
 
@@ -132,6 +133,7 @@ class ContractDoc:
     record: ContractRecord = None  # type: ignore[assignment]
     evidence: dict[str, Evidence] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
+    resolutions: list["Resolution"] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
