@@ -235,9 +235,6 @@ def check_tax(doc: ContractDoc) -> None:
     expected = total / (1 + rate)
     if abs(expected - excl) <= CENT:
         return
-    if abs(total * (1 - rate) - excl) <= CENT:
-        resolved(doc, "contract.amount_excl_tax", "the tax is taken as a share of the total")
-        return
     add(doc, "tax", "contract.amount_excl_tax", expected.quantize(CENT), excl,
         evidence=["contract.total_amount", "contract.tax_rate", "contract.amount_excl_tax"])
 
@@ -246,7 +243,6 @@ def part_values(doc: ContractDoc) -> set[Decimal]:
     """Figures that state a part of the total rather than the total itself."""
     record = doc.record
     values = set(subtotal_values(doc))
-    values |= {v for v in (dec(p.amount) for p in record.payments) if v is not None}
     values |= {v for v in (dec(i.amount) for i in record.line_items) if v is not None}
     excl = dec(record.contract.amount_excl_tax)
     if excl is not None:
