@@ -20,7 +20,8 @@ from extractors.values.dates import months_between
 from extractors.values.numbers import as_float, decimals
 from pipeline.document import ContractDoc, Span
 from pipeline.resolve import (SUM_TOLERANCE, base_of_percent, close, dec, low_confidence, parts_reconcile,
-                              period_readings, resolved, stated_bases, subtotal_values)
+                              period_readings, resolved, stated_bases, states_another_amount,
+                              subtotal_values)
 from schemas import Finding
 
 CENT = Decimal("0.01")
@@ -163,6 +164,11 @@ def check_amounts_in_words(doc: ContractDoc) -> None:
     figure = statements[0][0] if statements else None
     value = figure.value if figure is not None else total
     if words is not None and value is not None and abs(words.value - value) > HALF_CENT:
+        other = next((name for name, base in stated_bases(doc) if close(base, words.value, HALF_CENT)), None)
+        if other is not None:
+            resolved(doc, "contract.total_amount_in_words", f"the 大写 spells {other}, not the total")
+            doc.warn(f"the 大写 read beside the total spells {other}; it may belong to that figure")
+            return
         add(doc, "amount_in_words", "contract.total_amount_in_words", value, words.value,
             evidence=["contract.total_amount", "contract.total_amount_in_words"])
     for k, found in enumerate(doc.facts.get("payment_statements", [])):
@@ -253,6 +259,7 @@ def part_values(doc: ContractDoc) -> set[Decimal]:
 def check_restated_amounts(doc: ContractDoc) -> None:
     statements: list[Statement] = [s for s, _ in doc.facts.get("total_statements", [])]
     statements += doc.facts.get("table_totals", [])
+    statements = [s for s in statements if not states_another_amount(s.span)]
     if statements:
         first = statements[0]
         parts = part_values(doc)

@@ -19,13 +19,15 @@ from decimal import Decimal
 from itertools import combinations
 from typing import Iterable, Optional
 
-from pipeline.document import ContractDoc
+from extractors.lexicon import load
+from pipeline.document import ContractDoc, Span
 
 #: Subsets of subtotals tried as the base of a percent or as the parts of a total.
 MAX_SUBSET_ITEMS = 12
 #: Below this OCR confidence a figure is not trusted enough to call it contradictory.
 LOW_CONFIDENCE = 0.80
 SUM_TOLERANCE = Decimal("0.011")
+SENTENCE_BOUNDS = ("。", "；", ";", "\n")
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,20 @@ def period_readings(periods: Decimal, term: Optional[int]) -> list[Decimal]:
     if term:
         found += [Decimal(term), Decimal(term) / 12]
     return [p for p in found if p != periods]
+
+
+def sentence_around(span: Span) -> str:
+    """The text of the sentence that holds a span (between the nearest 。；; or line breaks)."""
+    text = span.doc.text
+    start = max(text.rfind(mark, 0, span.start) for mark in SENTENCE_BOUNDS) + 1
+    ends = [i for i in (text.find(mark, span.end) for mark in SENTENCE_BOUNDS) if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
+
+
+def states_another_amount(span: Span) -> bool:
+    """Whether the sentence stating a figure is about a budget, a ceiling price or a deposit."""
+    sentence = sentence_around(span)
+    return any(word in sentence for word in load("amounts")["other_amounts"])
 
 
 def low_confidence(doc: ContractDoc, paths: Iterable[str]) -> Optional[str]:
