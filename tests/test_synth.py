@@ -15,18 +15,21 @@ from typer.testing import CliRunner
 from extractors.values.cnmoney import format_cn_amount, parse_cn_amount
 from pipeline.cli import app
 from pipeline.synth.generate import generate, write_contract
-from pipeline.synth.model import Document, Paragraph, Table, TwoColumns
+from pipeline.synth.model import Document, Heading, Paragraph, Table, TwoColumns
 from pipeline.synth.render_text import render_text
-from pipeline.synth.style import VARIANT_CHANCES
+from pipeline.synth.penalties import CN_FRACTIONS
+from pipeline.synth.style import FAMILY_CHANCES, HEADER_SPLITS, SECTION_ROW_NUMERALS, VARIANT_CHANCES
 from pipeline.synth.tabulate import BASIS_TEXT
-from pipeline.synth.textforms import amount
-from schemas import ContractRecord
+from pipeline.synth.textforms import amount, chinese_rate, cn_number, percent, plain
+from schemas import ContractRecord, Finding
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 BATCH = 240
 
 
 def D(value) -> Decimal:
+    if isinstance(value, str):  # a figure as a cell writes it
+        return Decimal(value.replace(",", ""))
     return value if isinstance(value, Decimal) else Decimal(repr(value))
 
 
@@ -51,12 +54,28 @@ def recheck(contract) -> Counter:
 
     items = rec.line_items
     for i, item in enumerate(items):
-        if item.quantity is not None and item.periods is not None:
+        if item.quantity is not None and item.periods is not None and item.amount is not None:
             add("line_amount", f"line_items[{i}]",
                 cents(D(item.unit_price) * D(item.quantity) * D(item.periods)), item.amount)
     total = rec.contract.total_amount
     priced = [i for i in items if i.amount is not None]
-    if rec.subtotals:
+    if facts.parts:  # a fee breakdown: parts of parts, parts of the total, parts of the rows
+        for j, part in enumerate(facts.parts):
+            assert rec.subtotals[j].amount == float(part.amount) and rec.subtotals[j].label == part.label
+            nested = [D(rec.subtotals[k].amount) for k, p in enumerate(facts.parts) if p.parent == j]
+            if nested:
+                add("subtotals_total", f"subtotals[{j}]", sum(nested), rec.subtotals[j].amount)
+            if priced:
+                add("items_total", f"subtotals[{j}]", sum(D(items[i].amount) for i in part.items),
+                    rec.subtotals[j].amount)
+        tops = [D(rec.subtotals[j].amount) for j, p in enumerate(facts.parts) if p.parent is None]
+        add("subtotals_total", "contract.total_amount", sum(tops), total)
+        if priced:
+            add("items_total", "contract.total_amount", sum(D(i.amount) for i in priced), total)
+        if facts.capped_part is not None:
+            j = facts.capped_part
+            add("restated_amount", f"subtotals[{j}]", rec.subtotals[j].amount, facts.parts[j].cap_later)
+    elif rec.subtotals:
         sections = list(dict.fromkeys(i.section for i in items))
         assert len(sections) == len(rec.subtotals)
         consistent = True
@@ -75,8 +94,10 @@ def recheck(contract) -> Counter:
     for k, p in enumerate(pays):
         if p.amount_in_words:
             add("amount_in_words", f"payments[{k}].amount_in_words", p.amount, parse_cn_amount(p.amount_in_words))
+        part = facts.installments[k].part  # a percent of one part of the total
+        base = total if part is None else rec.subtotals[part].amount
         if p.percent is not None and p.amount is not None:
-            add("payment_percent", f"payments[{k}].amount", cents(D(p.percent) * D(total)), p.amount)
+            add("payment_percent", f"payments[{k}].amount", cents(D(p.percent) * D(base)), p.amount)
     if pays and all(p.amount is not None and p.percent is None for p in pays) and facts.payment_scheme != "yearly":
         add("payments_total", "payments", total, sum(D(p.amount) for p in pays))  # a yearly fee is paid again
     if rec.contract.amount_excl_tax is not None:
@@ -118,15 +139,32 @@ def layout_variants(contract) -> set[str]:
     return {name for name, on in active.items() if on}
 
 
+def layout_families(contract) -> set[str]:
+    """The layout families (style.FAMILY_CHANCES names) a contract states."""
+    s, f = contract.style, contract.facts
+    quantity = s.quantity_only
+    active = {
+        "quantity_table": quantity, "header_splits": quantity and s.header_splits,
+        "short_section": quantity and len({i.periods for i in f.items}) > 1,
+        "fee_breakdown": bool(f.parts), "quantity_breakdown": quantity and bool(f.parts),
+        "part_cap": f.capped_part is not None, "part_installments": f.payment_scheme == "of_part",
+        "share_installments": s.share_installments and f.payment_scheme == "percent_amount",
+        "monthly_share_penalty": "monthly_share" in s.penalty_forms,
+        "fixed_penalty": "fixed" in s.penalty_forms, "overdue_penalty": "overdue" in s.penalty_forms,
+        "yearly_note": any(i.note_form == "year_note" for i in f.items)}
+    return {name for name, on in active.items() if on}
+
+
 def forced(monkeypatch, *names: str, rate: float = 0.0, where=lambda c: True, count: int = 3) -> list:
-    """Contracts drawn with only the named layout variants switched on (chance 1), the first
-    `count` that `where` accepts; each is checked to state exactly what its record holds."""
-    for name in VARIANT_CHANCES:
-        monkeypatch.setitem(VARIANT_CHANCES, name, 1.0 if name in names else 0.0)
+    """Contracts drawn with only the named layout variants and families switched on (chance 1),
+    the first `count` that `where` accepts; each is checked to state exactly what its record holds."""
+    for chances in (VARIANT_CHANCES, FAMILY_CHANCES):
+        for name in chances:
+            monkeypatch.setitem(chances, name, 1.0 if name in names else 0.0)
     found = []
     for index in range(1, 400):
         contract = generate(21, index, rate)
-        if set(names) <= layout_variants(contract) and where(contract):
+        if set(names) <= layout_variants(contract) | layout_families(contract) and where(contract):
             assert recheck(contract) == listed(contract.record), contract.stem
             found.append(contract)
             if len(found) == count:
@@ -170,7 +208,7 @@ def test_records_validate_and_follow_schema_rules(clean):
             assert norm["unit"]
             if item["quantity"] is None:
                 assert item["periods"] is None and item["amount"] is None
-            if item["price_basis"] in ("time", "piece"):
+            if item["price_basis"] in ("time", "piece") or item["unit_price"] is None:
                 assert norm["unit_price_month"] is None
             else:
                 assert norm["unit_price_month"] is not None
@@ -230,16 +268,17 @@ def test_every_variant_appears_over_a_batch(clean):
         seen["contract_no"][f.contract_no_form] += 1
         seen["layout_variants"].update(layout_variants(c))
     assert set(seen["layout"]) == {"order_form", "detail", "full", "grouped", "remarks",
-                                   "catalogue_coded", "catalogue_plain"}
+                                   "catalogue_coded", "catalogue_plain", "quantity_only"}
     assert set(seen["format"]) == {"tab", "pipe", "spaces", "single_space"}
     assert set(seen["numbers"]) == {"plain", "fixed2", "thousands"}
-    assert set(seen["sections"]) == {"none", "rows", "cell_first", "cell_middle", "tables"}
+    assert set(seen["sections"]) == {"none", "rows", "cell_first", "cell_middle", "tables", "numbered_rows"}
     assert set(seen["subtotals"]) == {None, "row", "row_next_line"}
     assert set(seen["total"]) == {None, "row", "row_next_line", "after_table", "cell"}
     assert set(seen["encoding"]) == {"utf-8", "gb18030"}
     assert set(seen["fullwidth"]) == {True, False}
     assert len(seen["roles"]) == 6
-    assert set(seen["scheme"]) == {"percent_amount", "amount_only", "percent_only", "usage", "at_once", "yearly"}
+    assert set(seen["scheme"]) == {"percent_amount", "amount_only", "percent_only", "usage", "at_once", "yearly",
+                                   "of_part"}
     assert set(seen["term"]) == {"relative", "one_year", "plain", "dates", "dates_term"}
     assert set(seen["basis"]) == {"month", "year", "time", "piece"}
     assert set(seen["base"]) >= {"contract_total", "monthly_fee", "overdue_amount", "service_fee",
@@ -466,6 +505,182 @@ def test_letter_spaced_title_and_party_lines_come_out_as_the_words(monkeypatch):
         assert title == " ".join(squeezed(c.record.contract.title)) and c.record.contract.title == c.facts.title
         client = c.record.parties[0].name
         assert any(line.endswith(" ".join(client)) for line in lines)
+
+
+# -- layout families: each is drawn, and its text and truth agree --------------------------
+
+def readable(c) -> bool:
+    """Text whose figures and sentences can be searched as written."""
+    return not c.style.text.fullwidth_share and not c.style.text.prose_width
+
+
+def test_every_family_appears_over_a_batch_and_leaves_other_contracts_as_they_were(clean, monkeypatch):
+    seen = Counter()
+    for c in clean:
+        seen.update(layout_families(c))
+    assert set(seen) == set(FAMILY_CHANCES)
+    assert all(count < len(clean) / 4 for count in seen.values())  # each one modest
+    untouched = [c for c in clean if not layout_families(c)]
+    assert len(untouched) > len(clean) / 3
+    for name in FAMILY_CHANCES:
+        monkeypatch.setitem(FAMILY_CHANCES, name, 0.0)
+    for c in untouched[:60]:
+        again = generate(11, int(c.stem[4:]), 0.0)
+        assert again.record == c.record and text_of(again) == text_of(c), c.stem
+
+
+def test_quantity_only_order_tables_state_quantities_and_the_truth_no_prices(monkeypatch):
+    contracts = forced(monkeypatch, "quantity_table", "header_splits", "short_section", rate=1.0, count=6)
+    for c in contracts:
+        rec, f, columns = c.record, c.facts, c.style.columns
+        assert columns == ("seq", "class", "service", "spec", "periods", "unit", "basis", "quantity")
+        tables = [b for b in blocks(c, Table) if b.price]
+        rows = [row for t in tables for row in t.rows[1:]]
+        sections = [row for row in rows if not row[columns.index("quantity")]]
+        items = [dict(zip(columns, row)) for row in rows if row[columns.index("quantity")]]
+        assert [row[:2] for row in sections] == [[SECTION_ROW_NUMERALS[n], name] for n, name in
+                                                 enumerate(dict.fromkeys(t.section for t in rec.line_items))]
+        assert all(not any(row[2:]) for row in sections)
+        assert [t.seq for t in rec.line_items] == list(range(1, len(items) + 1))
+        for cell, item, truth in zip(items, f.items, rec.line_items):
+            assert re.fullmatch(r"\d\.\d+", cell["seq"]) and cell["service"] == truth.service
+            assert truth.unit_price is None and truth.amount is None and truth.normalized.unit_price_month is None
+            assert truth.price_basis == "month" and cell["basis"].replace(" ", "").endswith("·月")
+            assert cell["unit"] == truth.billing_unit == item.unit_text
+            assert D(cell["periods"]) == D(truth.periods) and D(cell["quantity"]) == D(truth.quantity)
+            assert D(truth.normalized.quantity) == item.quantity * item.unit.factor
+            assert truth.normalized.unit == item.unit.base
+        assert not {"line_amount", "items_total", "subtotals_total"} & {x.check for x in rec.findings}
+        assert D(rec.contract.total_amount) == sum(i.computed() for i in f.items)  # the unstated amounts
+        assert len({t.periods for t in rec.line_items}) == 2 and max(t.periods for t in rec.line_items) == \
+            f.term.months  # one later section is served fewer months
+    headers = {t.rows[0][c.style.columns.index(kind)] for c in contracts for t in blocks(c, Table) if t.price
+               for kind in HEADER_SPLITS}
+    assert headers & {split for splits in HEADER_SPLITS.values() for split in splits}
+    assert any(len([t for t in blocks(c, Table) if t.price]) > 1 for c in contracts)  # a table per section
+
+
+def test_a_total_broken_down_in_prose_lists_every_part_nested_ones_in_document_order(monkeypatch):
+    contracts = forced(monkeypatch, "fee_breakdown", rate=1.0, count=10, where=readable)
+    for c in contracts:
+        rec, f = c.record, c.facts
+        text = squeezed(text_of(c))
+        assert "本合同项下服务费总额为人民币" in text
+        assert [(s.label, D(s.amount)) for s in rec.subtotals] == [(p.label, p.amount) for p in f.parts]
+        stated = [text.index(squeezed(f"{p.label}为人民币{amount(p.amount, c.style.number_format)}元"))
+                  for p in f.parts]
+        assert stated == sorted(stated) and text.index("其中：（1）") < stated[0]
+        tops = [j for j, p in enumerate(f.parts) if p.parent is None]
+        assert sum(D(rec.subtotals[j].amount) for j in tops) == D(rec.contract.total_amount)
+        for j, part in enumerate(f.parts):
+            nested = [k for k, p in enumerate(f.parts) if p.parent == j]
+            if nested:  # right after their part, and adding up to it
+                assert nested == list(range(j + 1, j + 1 + len(nested)))
+                assert sum(D(rec.subtotals[k].amount) for k in nested) == D(rec.subtotals[j].amount)
+                assert sorted(i for k in nested for i in f.parts[k].items) == sorted(part.items)
+        assert sorted(i for j in tops for i in f.parts[j].items) == list(range(len(rec.line_items)))
+        assert not {"items_total", "subtotals_total"} & {x.check for x in rec.findings}
+    assert any(p.parent is not None for c in contracts for p in c.facts.parts)
+    assert any(len([p for p in c.facts.parts if p.parent is None]) == 3 for c in contracts)
+
+
+def test_a_cap_restated_with_another_figure_is_a_restated_amount_finding_on_its_part(monkeypatch):
+    def cap_finding(c) -> bool:
+        return any(x.subject.startswith("subtotals") for x in c.record.findings)
+
+    changed = forced(monkeypatch, "fee_breakdown", "part_cap", rate=1.0, count=3,
+                     where=lambda c: readable(c) and cap_finding(c))
+    same = forced(monkeypatch, "fee_breakdown", "part_cap", rate=1.0, count=3,
+                  where=lambda c: readable(c) and not cap_finding(c))
+    for c in changed + same:
+        f = c.facts
+        j = f.capped_part
+        part = f.parts[j]
+        text = squeezed(text_of(c))
+        caps = re.findall(r"最终结算金额不得超过([\d,.]+)元", text)
+        assert [D(x) for x in caps] == [part.amount, part.cap_later]
+        stating = [n for n, b in enumerate(c.document.blocks) if "最终结算金额不得超过" in getattr(b, "text", "")]
+        assert len(stating) == 2 and c.document.blocks[stating[0]].text.startswith(("其中：（1）", "（2）", "（3）"))
+        assert any(isinstance(b, Heading) and b.level == 1 for b in c.document.blocks[stating[0]:stating[1]])
+        findings = [x for x in c.record.findings if x.subject == f"subtotals[{j}]"]
+        if c in same:
+            assert part.cap_later == part.amount and not findings
+        else:
+            assert findings == [Finding(check="restated_amount", subject=f"subtotals[{j}]",
+                                        expected=float(part.amount), found=float(part.cap_later))]
+            assert "contract.total_amount" not in {x.subject for x in c.record.findings if x.check == "restated_amount"}
+
+
+def test_installments_by_share_of_the_total_or_of_a_part(monkeypatch):
+    for c in forced(monkeypatch, "share_installments", rate=1.0, count=6, where=readable):
+        text, nf = text_of(c), c.style.number_format
+        assert f"分期支付（{len(c.record.payments)}次）" in text
+        for k, (truth, inst) in enumerate(zip(c.record.payments, c.facts.installments), start=1):
+            count = inst.percent * 100
+            share = cn_number(int(count)) if c.style.rate_form == "chinese" else plain(count)
+            assert f"所占总合同金额百分之{share}" in text
+            if truth.amount is not None:
+                assert f"第{k}次分期支付金额为{amount(inst.amount, nf)}元" in text
+            assert truth.percent == float(inst.percent) and inst.part is None
+    for c in forced(monkeypatch, "fee_breakdown", "part_installments", rate=1.0, count=8, where=readable):
+        f, rec, text = c.facts, c.record, squeezed(text_of(c))
+        assert f.installments[0].part is None and rec.payments[0].percent is not None
+        [(k, inst)] = [(k, i) for k, i in enumerate(f.installments) if i.part is not None]
+        part = f.parts[inst.part]
+        assert k == 1 and D(rec.payments[k].amount) == cents(inst.percent * part.amount)
+        assert f.installments[0].percent * f.total + inst.percent * part.amount <= f.total  # never over the total
+        rate = percent(inst.percent) if c.style.rate_form != "chinese" else chinese_rate(inst.percent)
+        assert f"支付{squeezed(part.label)}的{rate}" in text
+        assert D(rec.payments[k].amount) != cents(inst.percent * f.total)  # not a share of the total
+        for x in rec.findings:
+            assert x.check != "payments_total" and x.subject != f"payments[{k}].amount"
+        assert all(p.amount is None and p.percent is None for p in rec.payments[2:])
+    payment_findings = [x for c in forced(monkeypatch, "fee_breakdown", "part_installments", rate=1.0, count=3,
+                                          where=lambda c: any(x.check == "payment_percent" for x in c.record.findings))
+                        for x in c.record.findings if x.check == "payment_percent"]
+    assert {x.subject for x in payment_findings} == {"payments[0].amount"}
+
+
+def test_penalty_families_state_their_rates_bases_and_fixed_sums(monkeypatch):
+    contracts = forced(monkeypatch, "monthly_share_penalty", "fixed_penalty", "overdue_penalty", count=6,
+                       where=readable)
+    for c in contracts:
+        keys = {(p.rate, p.base, p.per_day, p.cap_rate, p.fixed_amount) for p in c.record.penalties}
+        text = text_of(c)
+        for t in c.facts.penalties:
+            assert t.place == "annex" or t.sentence in text
+            written = {percent(t.rate), CN_FRACTIONS.get(t.rate), chinese_rate(t.rate)} if t.rate else set()
+            if "当月服务费" in t.sentence:
+                assert (float(t.rate), "monthly_fee", False, None, None) in keys
+                assert any(f"当月服务费的{w}" in t.sentence for w in written if w)
+            elif "拖欠款项" in t.sentence:
+                assert (float(t.rate), "overdue_amount", True, float(t.cap_rate), None) in keys
+                assert t.sentence.endswith(f"（违约金总额不超过合同总价的{percent(t.cap_rate)}）。")
+                assert any(f"拖欠款项{w}的违约金" in t.sentence for w in written if w)
+            elif re.search("扣除|罚金|万元赔偿", t.sentence):
+                assert t.rate is None and t.base is None and (None, None, False, None, float(t.fixed_amount)) in keys
+                figure = f"{plain(t.fixed_amount / 10000)}万元" if "万元" in t.sentence else f"{t.fixed_amount}元"
+                assert figure in t.sentence
+    sentences = " ".join(t.sentence for c in contracts for t in c.facts.penalties)
+    assert all(word in sentences for word in ("扣减当月服务费的", "扣除", "罚金", "万元赔偿", "每迟延一日"))
+
+
+def test_rows_priced_per_year_in_a_note_column(monkeypatch):
+    contracts = forced(monkeypatch, "yearly_note", count=6)
+    for c in contracts:
+        columns, months = c.style.columns, c.facts.term.months
+        [table] = [b for b in blocks(c, Table) if b.price]
+        notes = {row[columns.index("service")]: row[columns.index("note")] for row in table.rows[1:]}
+        for item, truth in zip(c.facts.items, c.record.line_items):
+            if not item.note_form:
+                continue
+            assert notes[item.name] == f"单位：{truth.billing_unit}/年；服务期限：{months}个月。"
+            assert truth.billing_unit in ("套", "台") and truth.price_basis == "year"
+            assert truth.periods == months // 12 and months % 12 == 0
+            assert D(truth.normalized.unit_price_month) == round(D(truth.unit_price) / 12, 6)
+            assert D(truth.amount) == D(truth.unit_price) * D(truth.quantity) * D(truth.periods)
+    assert any(c.facts.term.months == 12 for c in contracts)  # 服务期限：12个月 is one year
+    assert {c.style.layout for c in contracts} == {"order_form", "remarks"}
 
 
 def test_gbk_files_decode_with_gb18030(tmp_path):

@@ -1,7 +1,7 @@
 """Synthetic contracts: realistic invented cloud-service contracts with true records.
 
 `generate.generate(seed, index, error_rate)` draws one contract: a style
-(style.py: label synonyms and layout choices), its facts (facts.py, drawing on
+(style.py: label synonyms, layout choices, layout variants and families), its facts (facts.py, drawing on
 catalog.py, parties.py and penalties.py), optional planted inconsistencies
 (errors.py), a layout-neutral document (compose.py with tabulate.py,
 boilerplate.py and textforms.py, producing model.py blocks) and its true record

@@ -86,16 +86,28 @@ RESTATE_AFTER = "乙方应确保上述{parts}等资源在合同签订后按时�
 TABLE_INTRO_BODY = ("服务明细及价格如下：", "本合同服务清单如下：")
 TABLE_INTRO_CATALOGUE = "服务目录及单价如下（单价为最高限价，按实际使用量结算）："
 TABLE_REFERENCE = "服务明细及价格详见附件{n}。"
+QUANTITY_TABLE_REFERENCE = ("具体服务内容及数量详见附件{n}《服务清单》。", "本项目云资源服务清单详见附件{n}。")
 PENALTY_ANNEX_REFERENCE = "其他违约情形及违约金标准详见附件{n}。"
 NO_MORE_TEXT = "（以下无正文）"
 ANNEX_TITLES: dict[str, tuple[str, ...]] = {
     "table": ("服务明细及报价", "云服务产品清单", "政务云服务明细"),
     "form": ("政务云服务订单", "云服务产品订购单"),
     "penalty": ("违约责任及违约金标准", "违约责任——一般违约行为"),
+    "quantity": ("服务清单", "云资源服务清单", "政务云服务租赁清单"),  # a quantity-only table
 }
 PAYMENT_INTRO: tuple[str, ...] = ("支付方式：分期支付。", "甲方按以下方式向乙方支付服务费：")
 INSTALLMENT_NAMES: tuple[str, ...] = ("首期付款", "第二期付款", "第三期付款", "第四期付款")
 FINAL_NAME = "尾款"
+# A total broken down into parts, a cap on one part restated in a later clause, installments by share.
+BREAKDOWN_PROVISIONAL = "（该金额为暂定金额，最终以双方据实结算为准）"
+CAP_CLAUSE = "（该金额为暂定金额，最终以双方据实结算为准，但最终结算金额不得超过{cap}元）"
+CAP_RESTATEMENTS: tuple[str, ...] = (
+    "甲方按合同约定的支付方式和支付周期结算{label}，最终结算金额不得超过{cap}元。",
+    "{label}按月据实结算，乙方应每月提交使用情况报告，最终结算金额不得超过{cap}元。",
+)
+BREAKDOWN_CLOSING = "前述服务费已包含乙方完成本合同项下全部服务的一切费用，甲方无需另行支付其他任何费用。"
+SHARE_INTRO = "支付方式：分期支付（{n}次）。"
+PART_NAME = "第{k}次付款"
 BANK_INTRO: tuple[str, ...] = ("乙方收款账户信息：", "乙方指定的收款账户如下：")
 TAX_ALONE = "以上报价已含 {r} 增值税。"  # no sentence states the total: no total label here
 TAX_ALONE_EXCLUDED = "以上报价含 {r} 增值税，不含税金额为人民币 {x} 元。"

@@ -6,7 +6,8 @@ variants, its table section, the offers it is sold under (unit, price basis,
 unit-price and quantity ranges) and the configurations a 配置 column gives it.
 The first offer of a service is its customary one: a row that states no unit is
 always drawn from an offer in its unit, so the base unit follows from the
-service as SCHEMA.md requires.
+service as SCHEMA.md requires. A quantity-only 服务清单 names each category's
+service class in a column of its own (CLASS_NAMES).
 """
 from __future__ import annotations
 
@@ -218,6 +219,16 @@ CONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "physical": ("独享", "含运维"), "video": ("高清", "标清"),
 }
 DEFAULT_CONFIGURATIONS: tuple[str, ...] = ("标准版", "高级版")
+
+# What a quantity-only table's 服务类 column says of a category's rows.
+CLASS_NAMES: dict[str, tuple[str, ...]] = {
+    "compute": ("云主机服务（兼容 x86、ARM 架构）", "计算资源服务"),
+    "storage": ("云存储服务", "存储资源服务（多架构兼容）"),
+    "network": ("网络资源服务", "网络及接入服务"),
+    "security": ("云安全服务", "安全防护服务"),
+    "software": ("基础软件服务", "软件套餐服务"),
+    "other": ("其他云服务", "机房及视频服务"),
+}
 
 # Services every quantity table carries, so that tables look like real orders.
 CORE_SERVICES: tuple[str, ...] = ("vcpu", "memory", "std_storage", "bandwidth")

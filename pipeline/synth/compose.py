@@ -3,6 +3,13 @@
 Every figure comes from the facts as stated (after error injection); the style
 fixes the wording choices; the random generator only varies phrasing that the
 record does not depend on.
+
+The layout families write here too: a fee breakdown states the total as
+本合同项下服务费总额 and then its parts (其中：（1）A为人民币Y元，大写：…，包括：…；
+（2）…), a capped part's cap again in a later clause (the supplier's duties or the
+closing clause) with the same words 最终结算金额不得超过; part installments pay
+"合同服务费总金额的30%即（大写）…（¥X元）" and then a percent of one part; share
+installments read 第N次分期支付金额为X元，所占总合同金额百分之N.
 """
 from __future__ import annotations
 
@@ -31,6 +38,9 @@ class Composer:
         self.item_number = rng.choice(ITEM_NUMBERS)
         self.annexes = self._annex_plan()
         self.contacts_apart = bool(self.contact_lines()) and rng.random() < 0.3  # a clause of their own
+        # the clause that restates a capped part's cap (both come after the money clause)
+        self.cap_place = rng.choice(("supplier", "misc")) if facts.capped_part is not None else None
+        self.share_form = style.share_installments and facts.payment_scheme == "percent_amount"
 
     # -- small helpers -----------------------------------------------------------
 
@@ -58,11 +68,11 @@ class Composer:
                     "list": f"{textforms.cn_number(n)}、{title}"}[self.s.clause_numbering]
         return Heading(numbered, 1)
 
-    def items(self, sentences: list[str]) -> list[Paragraph]:
+    def items(self, sentences: list[str], number: str | None = None) -> list[Paragraph]:
         """Numbered items of a clause (a single sentence stays unnumbered)."""
         if len(sentences) == 1:
             return [Paragraph(sentences[0])]
-        return [Paragraph(self.item_number.format(n=n) + text, list_item=True)
+        return [Paragraph((number or self.item_number).format(n=n) + text, list_item=True)
                 for n, text in enumerate(sentences, start=1)]
 
     def sample(self, pool: tuple[str, ...], low: int, high: int) -> list[str]:
@@ -188,6 +198,8 @@ class Composer:
         if s.table_place == "body":
             sentences.append(bp.TABLE_INTRO_CATALOGUE if f.catalogue else self.rng.choice(bp.TABLE_INTRO_BODY))
             table = tabulate.price_table(f, s, self.rng)
+        elif s.quantity_only:
+            sentences.append(self.rng.choice(bp.QUANTITY_TABLE_REFERENCE).format(n=self.annexes["table"]))
         else:
             sentences.append(bp.TABLE_REFERENCE.format(n=self.annexes["table"]))
         self.doc.add(self.heading("content"), *self.items(sentences), *table)
@@ -226,6 +238,8 @@ class Composer:
             if f.total_words:
                 text = text.replace("元，", f"元（大写：{format_cn_amount(f.total_words_value)}），", 1)
             return text
+        if f.parts:
+            return self.breakdown_total()
         figure = self.amount(f.total)
         if not f.total_words:
             return self.rng.choice(("本合同总金额为{y}。", "合同总价：{y}。")).format(y=self.yuan(f.total))
@@ -237,13 +251,57 @@ class Composer:
                  "本项目总计费用为人民币¥ {a} 元, 大写: {w}。")
         return self.rng.choice(forms).format(a=figure, w=words)
 
+    def breakdown_total(self) -> str:
+        """The total a breakdown follows: 本合同项下服务费总额为人民币X元，大写：…。"""
+        f = self.f
+        words = f"，大写：{format_cn_amount(f.total_words_value)}" if f.total_words else ""
+        provisional = bp.BREAKDOWN_PROVISIONAL if self.rng.random() < 0.4 else ""
+        return f"本合同项下服务费总额为人民币{self.spaced(f.total)}元{words}{provisional}。"
+
+    def spaced(self, value: Decimal) -> str:
+        """A figure between 人民币 and 元, with or without spaces around it."""
+        return f" {self.amount(value)} " if self.s.number_format == "thousands" else self.amount(value)
+
+    def breakdown(self) -> list[Paragraph]:
+        """The parts of the total, each with its nested parts after 包括："""
+        f = self.f
+        words = f.total_words or self.rng.random() < 0.5
+
+        def stated(j: int) -> str:
+            part = f.parts[j]
+            text = f"{part.label}为人民币{self.spaced(part.amount)}元"
+            if words:
+                text += f"，大写：{format_cn_amount(part.amount)}"
+            if part.capped:
+                text += bp.CAP_CLAUSE.format(cap=self.spaced(part.amount))
+            return text
+
+        paragraphs = []
+        tops = [j for j, part in enumerate(f.parts) if part.parent is None]
+        for n, j in enumerate(tops, start=1):
+            text = stated(j)
+            nested = [stated(k) for k, part in enumerate(f.parts) if part.parent == j]
+            if nested:
+                text += "，包括：" + "；".join(nested)
+            paragraphs.append(Paragraph(f"{'其中：' if n == 1 else ''}（{n}）{text}。"))
+        if self.rng.random() < 0.5:
+            paragraphs.append(Paragraph(bp.BREAKDOWN_CLOSING))
+        return paragraphs
+
+    def cap_restatement(self) -> str:
+        part = self.f.parts[self.f.capped_part]
+        return self.rng.choice(bp.CAP_RESTATEMENTS).format(label=part.label, cap=self.spaced(part.cap_later))
+
     def tax_sentence(self) -> str:
         f = self.f
         rate = textforms.percent(f.tax_rate)
         if f.excl_tax is None:
             return f"本合同适用增值税税率为 {rate}。"
-        return self.rng.choice(("其中不含税金额为人民币 {x} 元，增值税税率 {r}。", "适用税率为 {r}，不含税价 {x} 元。")
-                               ).format(x=self.amount(f.excl_tax), r=rate)
+        forms = ("其中不含税金额为人民币 {x} 元，增值税税率 {r}。", "适用税率为 {r}，不含税价 {x} 元。")
+        form = self.rng.choice(forms)
+        if f.parts:  # 其中 introduces the breakdown's parts next
+            form = forms[1]
+        return form.format(x=self.amount(f.excl_tax), r=rate)
 
     def with_tax(self, total: str) -> str:
         """The total sentence and what the contract says of tax: its own sentence, or
@@ -276,7 +334,46 @@ class Composer:
             return self.yuan(inst.amount)
         return f"{self.amount(inst.amount)}元（大写：{format_cn_amount(inst.words_value)}）"
 
+    def hundredths(self, percent: Decimal) -> str:
+        """百分之N: the count of hundredths in figures (30) or in Chinese (三十)."""
+        count = percent * 100
+        if count == count.to_integral_value() and self.s.rate_form == "chinese":
+            return textforms.cn_number(int(count))
+        return textforms.plain(count)
+
+    def share_sentence(self, k: int, inst: Installment) -> str:
+        """第N次分期支付金额为X元，所占总合同金额百分之N; the balance with its share only."""
+        n, share = k + 1, self.hundredths(inst.percent)
+        if inst.amount is None:
+            return f"第{n}次分期支付为合同余款，所占总合同金额百分之{share}，支付条件{self.s.colon}{inst.condition}。"
+        money = f"{self.amount(inst.amount)}元"
+        if inst.words_value is not None:
+            money += f"（大写：{format_cn_amount(inst.words_value)}）"
+        if self.rng.random() < 0.5:
+            return f"第{n}次分期支付金额为{money}，所占总合同金额百分之{share}，支付条件{self.s.colon}{inst.condition}。"
+        return f"{inst.condition}，甲方向乙方支付第{n}次分期款项，第{n}次分期支付金额为{money}，所占总合同金额百分之{share}。"
+
+    def part_sentence(self, k: int, inst: Installment) -> str:
+        """An installment of the part-installment scheme: a percent of the total or of one
+        part, with its amount in figures or in 大写 and ¥; or the rest settled on usage."""
+        name = bp.PART_NAME.format(k=k + 1) + self.s.colon
+        if inst.form == "settle":
+            return f"{name}{inst.condition}，甲方根据实际使用情况向乙方结算其余服务费用。"
+        base = "合同服务费总金额" if inst.part is None else self.f.parts[inst.part].label
+        rate = textforms.percent(inst.percent)
+        if self.s.rate_form == "chinese":
+            rate = textforms.chinese_rate(inst.percent) or rate
+        if inst.form == "words":
+            money = f"即（大写）{format_cn_amount(inst.words_value)}（¥{textforms.amount(inst.amount, 'thousands')}元）"
+        else:
+            money = f"，即人民币{self.amount(inst.amount)}元"
+        return f"{name}{inst.condition}，甲方向乙方支付{base}的{rate}{money}。"
+
     def installment_sentence(self, k: int, inst: Installment, count: int) -> str:
+        if self.f.payment_scheme == "of_part":
+            return self.part_sentence(k, inst)
+        if self.share_form:
+            return self.share_sentence(k, inst)
         if inst.form == "at_once":
             return f"{inst.condition}，甲方一次性支付全部合同款。"
         if inst.form == "yearly":
@@ -307,7 +404,13 @@ class Composer:
                         for k, inst in enumerate(f.installments)]
         heading = self.heading("money")
         intro = bp.PAYMENT_INTRO[-1] if f.payment_scheme in ("at_once", "yearly") else self.rng.choice(bp.PAYMENT_INTRO)
-        blocks: list[Block] = [heading, *self.items(first + [intro])]
+        if self.share_form:
+            intro = bp.SHARE_INTRO.format(n=len(f.installments))
+        # a breakdown numbers its parts （1）（2）: the clause's own items are then 1、2、
+        numbered = self.items(first + [intro], "{n}、" if f.parts and self.item_number == "（{n}）" else None)
+        if f.parts:  # the parts right after the total they split
+            numbered[1:1] = self.breakdown()
+        blocks: list[Block] = [heading, *numbered]
         blocks += [Paragraph(text) for text in installments]
         if "payment" in f.where("supplier", "bank"):
             blocks += [Paragraph(self.rng.choice(bp.BANK_INTRO)),
@@ -336,6 +439,8 @@ class Composer:
         sentences = self.sample(bp.SUPPLIER_DUTIES, 2, 4) + self.penalty_sentences("obligations")
         if self.f.restatements and not self.f.restate_first:
             sentences.insert(1, bp.RESTATE_AFTER.format(parts=self.restated_parts()))
+        if self.cap_place == "supplier":
+            sentences.append(self.cap_restatement())
         blocks: list[Block] = [self.heading("supplier"), *self.items(sentences)]
         lines = [] if self.contacts_apart else self.contact_lines()
         if lines:
@@ -364,6 +469,8 @@ class Composer:
         sentences = self.sample(bp.MISC, 2, 4)
         if self.f.total_later is not None:
             sentences.insert(0, self.rng.choice(bp.LATER_TOTAL).format(amount=self.amount(self.f.total_later)))
+        if self.cap_place == "misc":
+            sentences.insert(0, self.cap_restatement())
         self.doc.add(self.heading("misc"), *self.items(sentences))
 
     # -- signatures and annexes ---------------------------------------------------------
@@ -400,7 +507,8 @@ class Composer:
         for kind, n in sorted(self.annexes.items(), key=lambda kv: kv[1]):
             if kind == "table" and self.annexes.get("form") == n:
                 continue  # written inside the order-form annex
-            title = f"附件{n} {self.rng.choice(bp.ANNEX_TITLES[kind])}"
+            titles = bp.ANNEX_TITLES["quantity" if kind == "table" and self.s.quantity_only else kind]
+            title = f"附件{n} {self.rng.choice(titles)}"
             blocks: list[Block] = [PageBreak(), Heading(title, 2)]
             if kind == "form":
                 blocks.append(tabulate.order_form(self.f, self.s))

@@ -4,22 +4,29 @@ The checks follow the semantics shared with `pipeline.checks`:
 
 - line_amount: line_items[i]; expected round(price × qty × periods, 2), found the
   stated amount. Sums over the row then add the stated amounts, so only it fires.
+  Never planned for a quantity-only table: its rows state no amount.
 - items_total: subtotals[j] (or contract.total_amount when the table has no
   subtotals); expected the sum of the rows it covers, found the stated figure.
-  The total stays the sum of the rows, so subtotals_total is not raised.
+  The total stays the sum of the rows, so subtotals_total is not raised. Never
+  planned for a quantity-only table, nor beside a fee breakdown (a total off the
+  rows would also be off the sum of its parts).
 - subtotals_total: contract.total_amount; expected the sum of the subtotals.
 - amount_in_words: the 大写's path; expected the figure, found what it spells.
 - payments_total: payments (all installments fixed amounts, no percents);
   expected the total, found the sum of the installments. Never planned for a
   fee paid again each year: those installments do not add up to the total.
 - payment_percent: payments[k].amount; expected round(percent × total, 2). Only
-  where some installment states no amount, so payments_total cannot fire.
+  where some installment states no amount, so payments_total cannot fire, and
+  only on a percent of the total, never on a percent of one part.
 - tax: contract.amount_excl_tax; expected round(total ÷ (1 + rate), 2).
 - restated_quantity: line_items[i].quantity; expected the first statement, found
   the later one, both in the base unit.
 - restated_amount: contract.total_amount; expected the first statement of the
   total, found a later clause's restatement. Only where the body states the
-  total (else the restatement would be its first statement).
+  total (else the restatement would be its first statement). Or, where a part
+  of a fee breakdown is capped (最终结算金额不得超过Y元), subtotals[j] of that part:
+  expected the cap as first stated (the part's amount), found the later clause's
+  restatement of the cap.
 - term: contract.term_months; expected the months between start and end.
 
 Checks of one family touch the same figures, so at most one per family is drawn.
@@ -75,6 +82,7 @@ class Injector:
         self.rng = rng
         self.active = rate > 0 and rng.random() < rate
         self.checks: list[str] = []
+        self.restated_cap = False  # restated_amount restates a part's cap rather than the total
 
     def choose(self, facts: Facts) -> None:
         """Pick 1-2 applicable checks; may switch on statements they need."""
@@ -93,7 +101,8 @@ class Injector:
         if "tax" in self.checks:
             facts.tax_stated = facts.excl_tax_stated = True
         if "restated_amount" in self.checks:
-            facts.later_total = True
+            self.restated_cap = facts.capped_part is not None and (not facts.total_in_body or rng.random() < 0.5)
+            facts.later_total = facts.later_total or not self.restated_cap
         if "term" in self.checks and facts.term.form != "dates_term":
             facts.term.form = "dates_term"
             facts.term.stated_months = facts.term.months
@@ -101,18 +110,22 @@ class Injector:
 
     def _applicable(self, check: str, facts: Facts) -> bool:
         installments_fixed = facts.payment_scheme == "amount_only"
-        if check in ("line_amount", "items_total"):
-            return not facts.catalogue
+        priced = not facts.catalogue and all(item.priced for item in facts.items)
+        if check == "line_amount":
+            return priced
+        if check == "items_total":
+            return priced and not facts.parts
         if check == "subtotals_total":
             return facts.with_subtotals
         if check == "payments_total":
             return installments_fixed
         if check == "payment_percent":
-            return facts.payment_scheme == "percent_amount" and not facts.last_amount
+            return (facts.payment_scheme == "percent_amount" and not facts.last_amount
+                    or facts.payment_scheme == "of_part")
         if check == "restated_quantity":
             return bool(facts.restated)
         if check == "restated_amount":
-            return facts.total_in_body
+            return facts.total_in_body or facts.capped_part is not None
         return True
 
     # -- stage hooks ---------------------------------------------------------------
@@ -165,7 +178,8 @@ class Injector:
                 found = sum((i.amount for i in facts.installments), Decimal(0))
                 facts.findings.append(_finding("payments_total", "payments", facts.total, found))
             elif check == "payment_percent":
-                k = rng.choice([k for k, i in enumerate(facts.installments) if i.amount is not None])
+                k = rng.choice([k for k, i in enumerate(facts.installments)
+                                if i.amount is not None and i.part is None])
                 inst = facts.installments[k]
                 expected = inst.amount
                 inst.amount = _shifted(rng, expected)
@@ -179,6 +193,11 @@ class Injector:
                 facts.findings.append(_finding("tax", "contract.amount_excl_tax", expected, facts.excl_tax))
             elif check == "restated_quantity":
                 self._restated_quantity(facts)
+            elif check == "restated_amount" and self.restated_cap:
+                j = facts.capped_part
+                part = facts.parts[j]
+                part.cap_later = _shifted(rng, part.amount)
+                facts.findings.append(_finding("restated_amount", f"subtotals[{j}]", part.amount, part.cap_later))
             elif check == "restated_amount":
                 facts.total_later = _shifted(rng, facts.total)
                 facts.findings.append(_finding("restated_amount", "contract.total_amount", facts.total,

@@ -2,10 +2,22 @@
 
 Built in three stages so that error injection (errors.py) can step in between
 them: `plan` draws the parties, metadata, price rows (amounts exact) and the
-shape of every later statement; `derive_sums` adds subtotals and the total from
-the rows as stated; `derive_statements` writes the payment, tax, 大写 and
-restatement figures from the total as stated. Every figure is a `Decimal`;
-truth.py turns the facts into the record, compose.py into a document.
+shape of every later statement; `derive_sums` adds subtotals, the parts of a fee
+breakdown and the total from the rows as stated; `derive_statements` writes the
+payment, tax, 大写 and restatement figures from the total as stated. Every figure
+is a `Decimal`; truth.py turns the facts into the record, compose.py into a
+document.
+
+The layout families of the style (style.choose_families) shape the facts too:
+a quantity-only 服务清单 keeps each row's price and amount unstated (they still
+make up the total), possibly with one later section served fewer months; a fee
+breakdown splits the rows into parts (by tier, then by category or GPU
+services), one of them perhaps capped; part installments pay a percent of the
+total and then a percent of one part; share installments fix the scheme to
+percents with amounts; year notes price rows of the note-column layouts per
+year. Which rows, parts and penalty clauses a family adds or changes is drawn
+from the `families` stream; the part scheme's installments come from the main
+stream like every scheme's.
 """
 from __future__ import annotations
 
@@ -41,6 +53,17 @@ USAGE_CONDITIONS = ("每季度结束后 {n} 个工作日内，甲方按当季实
                     "合同期内后 6 个月服务费，甲方应于 {y2} 年内完成账单核对及支付")
 AT_ONCE_CONDITIONS = ("验收合格后", "云资源开通并经甲方验收合格后", "合同签订生效后 {n} 个工作日内")
 YEARLY_CONDITION = "每年度开始后{n}日内"
+PART_CONDITIONS = ("项目阶段验收合格，甲方收到乙方开具的合法有效发票后 {n} 个工作日内",
+                   "服务满 6 个月并经甲方考核合格后 {n} 个工作日内")
+SETTLE_CONDITIONS = ("乙方完成本合同项下全部服务并经甲方终验合格后 {n} 个工作日内",
+                     "服务期满经甲方确认后 {n} 个工作日内")
+# Fee-breakdown part labels: a tier's fee, a category group's fee, GPU compute's fee.
+BASIC_PART_LABELS = ("政务云基础服务费", "基础资源服务费", "云资源基础服务费")
+EXTENDED_PART_LABELS = ("政务云扩展服务费用", "增值服务费", "扩展服务费用")
+SECURITY_PART_LABELS = ("安全服务费", "云安全服务费用")
+SOFTWARE_PART_LABELS = ("基础软件及其他服务费", "软件支撑服务费")
+GPU_PART_LABELS = ("GPU 算力服务费", "智能算力租赁服务费")
+GPU_SERVICES = ("gpu", "ai_compute")
 TABLE_BASIS = {"basic": "month", "extended": "year"}  # one table per tier: its price basis
 TITLES = ("{client}政务云服务合同", "{city}市政务云服务协议", "云资源租赁服务合同", "{client} 服务采购合同",
           "政务云服务项目合同书", "{city}市电子政务云平台服务合同")
@@ -63,6 +86,8 @@ class Item:
     amount: Decimal | None  # as stated
     code: str = ""
     configuration: str = ""  # what a 配置 column says of it
+    priced: bool = True      # False: a quantity-only row; price and amount are not stated
+    note_form: str = ""      # year_note: a note cell 单位：套/年；服务期限：12个月。
 
     def computed(self) -> Decimal | None:
         """unit price × quantity × periods, rounded to the 分."""
@@ -91,12 +116,24 @@ class Group:
 
 
 @dataclass
+class Part:
+    """One part of the total stated in prose; a nested part names its parent."""
+    label: str
+    items: list[int]                   # the rows it covers
+    parent: int | None = None          # index of the part it belongs to, in facts.parts
+    capped: bool = False               # the statement adds 最终结算金额不得超过<amount>元
+    amount: Decimal | None = None      # as stated
+    cap_later: Decimal | None = None   # the cap as a later clause restates it
+
+
+@dataclass
 class Installment:
     condition: str
     percent: Decimal | None
     amount: Decimal | None
-    form: str                           # figure | words | wan | none | at_once | yearly
+    form: str                           # figure | words | wan | none | at_once | yearly | settle
     words_value: Decimal | None = None  # what its 大写 spells
+    part: int | None = None             # its percent is a share of facts.parts[part], not of the total
 
 
 @dataclass
@@ -130,7 +167,7 @@ class Facts:
     items: list[Item]
     groups: list[Group]
     with_subtotals: bool  # the price table states a sum per section
-    payment_scheme: str  # percent_amount | amount_only | percent_only | usage | at_once | yearly
+    payment_scheme: str  # percent_amount | amount_only | percent_only | usage | at_once | yearly | of_part
     last_amount: bool
     total_words: bool
     tax_stated: bool
@@ -150,6 +187,7 @@ class Facts:
     installments: list[Installment] = field(default_factory=list)
     restatements: list[Restatement] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)  # the fee breakdown, in document order
 
     def party(self, role: str) -> Party:
         return self.client if role == "client" else self.supplier
@@ -164,25 +202,34 @@ class Facts:
     def subtotal_groups(self) -> list[Group]:
         return [g for g in self.groups if g.subtotal is not None]
 
+    @property
+    def capped_part(self) -> int | None:
+        return next((j for j, p in enumerate(self.parts) if p.capped), None)
+
 
 # -- stage 1: plan ---------------------------------------------------------
 
-def plan(rng: random.Random, style: Style, variants: random.Random) -> Facts:
-    """The facts; what only a layout variant needs is drawn from `variants`, so that
-    the main stream runs as it would without the variant wherever it can."""
+def plan(rng: random.Random, style: Style, variants: random.Random, families: random.Random) -> Facts:
+    """The facts; what only a layout variant needs is drawn from `variants`, and what
+    only a layout family needs from `families`, so that the main stream runs as it
+    would without them wherever it can."""
     client = make_client(rng)
     supplier = make_supplier(rng, client.city)
     signed = date(rng.randint(2023, 2026), rng.randint(1, 12), rng.randint(1, 28))
     term = _term(rng, signed, style.whole_years)
-    groups, items = _rows(rng, variants, style, term.months)
+    groups, items = _rows(rng, variants, style, term.months, families)
     year = signed.year + (1 if signed.month > 10 else 0)
     fill = {"client": client.name, "city": client.city, "year": year}
     scheme = rng.choice(("usage", "percent_only") if style.catalogue else
                         ("percent_amount", "percent_amount", "amount_only", "percent_only", "usage"))
     if style.payments != "drawn":
         scheme = style.payments
+    elif style.part_installments:
+        scheme = "of_part"
+    elif style.share_installments:
+        scheme = "percent_amount"
     tax_stated = rng.random() < 0.5
-    return Facts(
+    facts = Facts(
         client=client, supplier=supplier, placements=_placements(rng, style),
         title=rng.choice(TITLES).format(**fill), project=rng.choice(PROJECTS).format(**fill),
         contract_no=rng.choice(CONTRACT_NO_FORMS).format(
@@ -190,7 +237,8 @@ def plan(rng: random.Random, style: Style, variants: random.Random) -> Facts:
         contract_no_form=rng.choice(("stated", "stated", "stated", "blank", "absent")),
         signed=signed, signed_full=rng.random() < 0.75, term=term, catalogue=style.catalogue,
         items=items, groups=groups, payment_scheme=scheme,
-        with_subtotals=bool(style.subtotal_form) and len(groups) > 1 and not style.catalogue, last_amount=rng.random() < 0.5,
+        with_subtotals=(bool(style.subtotal_form) and len(groups) > 1 and not style.catalogue
+                        and not style.fee_breakdown), last_amount=rng.random() < 0.5,
         total_words=rng.random() < 0.75, tax_stated=tax_stated,
         excl_tax_stated=tax_stated and rng.random() < 0.5,
         later_total=rng.random() < 0.3 and style.total_in_body, total_in_body=style.total_in_body,
@@ -199,6 +247,10 @@ def plan(rng: random.Random, style: Style, variants: random.Random) -> Facts:
         restated=_restated(rng, items) if style.restate else [],
         restate_first=style.restate_place == "before",
     )
+    facts.penalties += penalty_terms.draw_families(families, style.penalty_forms, style.rate_form)
+    if style.fee_breakdown:
+        facts.parts = _parts(families, items, style.part_cap)
+    return facts
 
 
 def add_months(day: date, months: int) -> date:
@@ -247,7 +299,7 @@ def _offer_fits(offer: Offer, service: Service, style: Style, months: int) -> bo
     """Whether the style can write a row of this offer."""
     if offer.basis == "year" and months % 12:
         return False
-    if style.layout == "catalogue_plain" and offer.basis != "month":
+    if style.layout in ("catalogue_plain", "quantity_only") and offer.basis != "month":
         return False
     if style.sections == "tables" and offer.basis != TABLE_BASIS[CATEGORIES[service.category][1]]:
         return False
@@ -258,8 +310,9 @@ def _offer_fits(offer: Offer, service: Service, style: Style, months: int) -> bo
 
 def _priced_as_header(service: Service, style: Style) -> bool:
     """Whether a service has an offer on the price basis its table's header names:
-    per month under catalogue_plain's 单价（元/月）, its tier's basis in one table per tier."""
-    if style.layout == "catalogue_plain":
+    per month under catalogue_plain's 单价（元/月） and a quantity table's 报价单位 (元/套·月),
+    its tier's basis in one table per tier."""
+    if style.layout in ("catalogue_plain", "quantity_only"):
         return any(o.basis == "month" for o in service.offers)
     if style.sections == "tables":
         return any(o.basis == TABLE_BASIS[CATEGORIES[service.category][1]] for o in service.offers)
@@ -299,7 +352,8 @@ def _group_label(style: Style, key: str | None, position: int) -> str | None:
     return name
 
 
-def _rows(rng: random.Random, variants: random.Random, style: Style, months: int) -> tuple[list[Group], list[Item]]:
+def _rows(rng: random.Random, variants: random.Random, style: Style, months: int,
+          families: random.Random) -> tuple[list[Group], list[Item]]:
     services = _services(rng, style)
     keys: list[str | None] = []
     for service in services:
@@ -309,9 +363,14 @@ def _rows(rng: random.Random, variants: random.Random, style: Style, months: int
     if style.grouping == "tier":
         keys.sort(key=lambda k: k != "basic")
     groups = [Group(_group_label(style, key, i)) for i, key in enumerate(keys)]
+    section_months = {}  # a later section of a quantity table served fewer months than the term
+    if style.short_section and len(groups) > 1 and months > 1:
+        section_months[families.randrange(1, len(groups))] = months - families.randint(1, min(3, months - 1))
     items = []
     for service in sorted(services, key=lambda s: keys.index(_group_key(style, s))):
         offer = _offer(rng, variants, service, style, months)
+        if style.year_notes and not months % 12 and offer.basis == "month" and families.random() < 0.7:
+            offer = next((o for o in service.offers if o.basis == "year"), offer)
         unit = UNITS[offer.unit]
         group = keys.index(_group_key(style, service))
         price = _draw(rng, offer.price)
@@ -319,12 +378,15 @@ def _rows(rng: random.Random, variants: random.Random, style: Style, months: int
             quantity, periods = None, None
         else:
             quantity = _draw(rng, offer.quantity)
-            periods = {"month": months, "year": months // 12}.get(offer.basis) or rng.choice(TIMES_CHOICES)
+            periods = {"month": section_months.get(group, months), "year": months // 12}.get(offer.basis) \
+                or rng.choice(TIMES_CHOICES)
         name = rng.choice(service.names)
         if offer.basis == "time" and periods and rng.random() < 0.5:
             name += f"（合同期内至少 {periods} 次）"
         item = Item(service, name, group, unit, _unit_text(rng, variants, unit, style), offer.basis, price,
-                    quantity, periods, None)
+                    quantity, periods, None, priced=not style.quantity_only)
+        if style.year_notes and offer.basis == "year":  # the note names the bare unit: 单位：套/年
+            item.note_form, item.unit_text = "year_note", bare_unit(unit.texts[0])
         if "spec" in style.has:
             item.configuration = variants.choice(CONFIGURATIONS.get(service.key, DEFAULT_CONFIGURATIONS))
         item.amount = item.computed()
@@ -333,6 +395,11 @@ def _rows(rng: random.Random, variants: random.Random, style: Style, months: int
         for n, item in enumerate([i for i in items if i.group == index], start=1):
             item.code = f"{index + 1}{n:03d}"
     return groups, items
+
+
+def bare_unit(text: str) -> str:
+    """A unit without its count: 1套 -> 套, 1 vCPU -> vCPU, 100GB stays."""
+    return text[1:].strip() if text.startswith("1") and not text[1:2].isdigit() else text.strip()
 
 
 def _unit_text(rng: random.Random, variants: random.Random, unit: Unit, style: Style) -> str | None:
@@ -354,6 +421,57 @@ def _restated(rng: random.Random, items: list[Item]) -> list[int]:
     single = [idxs[0] for idxs in by_key.values() if len(idxs) == 1
               and items[idxs[0]].normalized_quantity == items[idxs[0]].normalized_quantity.to_integral_value()]
     return sorted(rng.sample(single, min(len(single), rng.randint(2, 4))))
+
+
+def _parts(families: random.Random, items: list[Item], capped: bool) -> list[Part]:
+    """The parts a fee breakdown states, in document order: one per tier (the extended
+    tier sometimes as security and the rest), a tier sometimes split again (GPU compute
+    apart, or by category); the cap, if any, on one part that is not split."""
+    def tier(name: str) -> list[int]:
+        return [i for i, item in enumerate(items) if CATEGORIES[item.service.category][1] == name]
+
+    def categories(rows: list[int]) -> list[str]:
+        return list(dict.fromkeys(items[i].service.category for i in rows))
+
+    def split(rows: list[int]) -> list[tuple[str, list[int]]]:
+        gpu = [i for i in rows if items[i].service.key in GPU_SERVICES]
+        if gpu and len(gpu) < len(rows):
+            rest = [i for i in rows if i not in gpu]
+            return [(_category_label(families, items, rest), rest), (families.choice(GPU_PART_LABELS), gpu)]
+        cats = categories(rows)
+        if len(cats) < 2:
+            return []
+        k = families.randint(1, len(cats) - 1)
+        groups = [[i for i in rows if items[i].service.category in cats[:k]],
+                  [i for i in rows if items[i].service.category in cats[k:]]]
+        return [(_category_label(families, items, g), g) for g in groups]
+
+    basic, extended = tier("basic"), tier("extended")
+    security = [i for i in extended if items[i].service.category == "security"]
+    others = [i for i in extended if i not in security]
+    top: list[tuple[str, list[int], float]] = [(families.choice(BASIC_PART_LABELS), basic, 0.7)]
+    if security and others and families.random() < 0.35:
+        top += [(families.choice(SECURITY_PART_LABELS), security, 0.0),
+                (families.choice(SOFTWARE_PART_LABELS), others, 0.0)]
+    else:
+        top.append((families.choice(EXTENDED_PART_LABELS), extended, 0.3))
+    parts: list[Part] = []
+    for label, rows, chance in top:
+        parent = len(parts)
+        parts.append(Part(label, rows))
+        if families.random() < chance:
+            parts += [Part(sub_label, sub_rows, parent) for sub_label, sub_rows in split(rows)]
+    if capped:
+        leaves = [j for j in range(len(parts)) if not any(p.parent == j for p in parts)]
+        gpu = [j for j in leaves if all(items[i].service.key in GPU_SERVICES for i in parts[j].items)]
+        parts[(gpu or [families.choice(leaves)])[0]].capped = True
+    return parts
+
+
+def _category_label(families: random.Random, items: list[Item], rows: list[int]) -> str:
+    """计算服务、存储服务费: the fee of the categories the rows fall in."""
+    names = [CATEGORIES[c][0] for c in dict.fromkeys(items[i].service.category for i in rows)]
+    return "、".join(names) + families.choice(("费", "费用"))
 
 
 def _placements(rng: random.Random, style: Style) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -392,6 +510,9 @@ def derive_sums(facts: Facts, rng: random.Random, style: Style) -> None:
             section = (group.label or "").split("、")[-1]
             group.subtotal_label = style.subtotal_label.format(section=section)
             group.subtotal = sum((i.amount for i in facts.group_items(index)), Decimal(0))
+    for part in facts.parts:  # quantity-only rows add up too: their amounts are not stated, but made up
+        part.amount = sum((facts.items[i].amount for i in part.items), Decimal(0))
+        part.cap_later = part.amount if part.capped else None
     facts.total = sum((i.amount for i in facts.items), Decimal(0))
 
 
@@ -426,6 +547,8 @@ def _installments(rng: random.Random, facts: Facts) -> list[Installment]:
         fee = money(total * 12 / facts.term.months)
         words = fee if rng.random() < 0.5 else None
         return [Installment(YEARLY_CONDITION.format(n=rng.choice((15, 30))), None, fee, "yearly", words)]
+    if facts.payment_scheme == "of_part":
+        return _part_installments(rng, facts)
     if facts.payment_scheme == "usage":
         year = facts.signed.year
         forms = USAGE_CONDITIONS[1:] if rng.random() < 0.5 else USAGE_CONDITIONS[:1]
@@ -449,4 +572,31 @@ def _installments(rng: random.Random, facts: Facts) -> list[Installment]:
     if not facts.last_amount or sum(i.amount for i in out) != total:
         last = out[-1]
         last.amount, last.form, last.words_value = None, "none", None
+    return out
+
+
+def _part_installments(rng: random.Random, facts: Facts) -> list[Installment]:
+    """A percent of the total, then a percent of one part (not the capped one nor its
+    parent), then often the rest settled on usage with no amount. The second
+    installment's percent is a share of its part, so neither payment_percent nor
+    payments_total compares it with the total."""
+    n = rng.choice((5, 10, 15))
+    first = Decimal(rng.choice((30, 40, 50))) / 100
+    share = Decimal(rng.choice((60, 70, 80))) / 100
+    capped = facts.capped_part
+    parts = [j for j, p in enumerate(facts.parts)  # a part settled on usage is not paid by percent
+             if capped is None or j not in (capped, facts.parts[capped].parent)]
+    within = [j for j in parts if first * facts.total + share * facts.parts[j].amount <= facts.total]
+    if not within:  # the two payments never exceed the total: 30 % + 60 % of a part always fit
+        first, share, within = Decimal("0.3"), Decimal("0.6"), parts
+    k = rng.choice(within)
+    out = []
+    for percent, base, condition, part in ((first, facts.total, rng.choice(FIRST_CONDITIONS), None),
+                                           (share, facts.parts[k].amount, rng.choice(PART_CONDITIONS), k)):
+        amount = money(percent * base)
+        words = rng.random() < 0.7
+        out.append(Installment(condition.format(n=n), percent, amount, "words" if words else "figure",
+                               amount if words else None, part=part))
+    if rng.random() < 0.7:
+        out.append(Installment(rng.choice(SETTLE_CONDITIONS).format(n=n), None, None, "settle"))
     return out

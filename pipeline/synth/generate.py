@@ -1,9 +1,10 @@
 """Generate synthetic contracts with their true records, and write them to a folder.
 
 Contract `index` of seed `seed` depends on nothing else, so a batch is
-reproducible and any one contract can be regenerated alone. Two random streams
-draw it: the main one, and `variants` for the layout variants (style.py), so
-that adding a variant changes only the contracts it applies to. Each source file
+reproducible and any one contract can be regenerated alone. Three random streams
+draw it: the main one, `variants` for the layout variants and `families` for the
+layout families (style.py), so that adding a variant or a family changes only
+the contracts it applies to. Each source file
 gets its own truth record `truth/<stem>.json` whose `document` names it:
 `syn_0001.txt`, `syn_0001_text.pdf` (text layer), `syn_0001_scan.pdf` (image only).
 """
@@ -19,7 +20,7 @@ from pipeline.synth.compose import compose
 from pipeline.synth.errors import Injector
 from pipeline.synth.facts import Facts, derive_statements, derive_sums, plan
 from pipeline.synth.model import Document
-from pipeline.synth.style import Style, choose_style
+from pipeline.synth.style import Style, choose_families, choose_style
 from pipeline.synth.truth import true_record
 from schemas import ContractRecord
 
@@ -42,8 +43,10 @@ class Contract:
 def generate(seed: int, index: int, error_rate: float = 0.0) -> Contract:
     rng = random.Random(f"contracts-synth:{seed}:{index}")
     variants = random.Random(f"contracts-synth-variants:{seed}:{index}")
+    families = random.Random(f"contracts-synth-families:{seed}:{index}")
     style = choose_style(rng, catalogue=rng.random() < CATALOGUE_SHARE, variants=variants)
-    facts = plan(rng, style, variants)
+    choose_families(style, families)
+    facts = plan(rng, style, variants, families)
     injector = Injector(rng, error_rate)
     injector.choose(facts)
     injector.rows(facts)

@@ -5,6 +5,13 @@ with `{rate}`/`{cap}`/`{fixed}`/`{n}` slots, and the value lists it draws from.
 `draw` picks a contract's clauses and, optionally, the rows of a penalty annex
 table whose column header names the fee base (取费基数). A contract writes the
 clauses' rates as figures (0.05%), in Chinese (万分之五) or per mille (0.5‰).
+
+`draw_families` adds the clauses of the penalty families a contract's style
+draws (style.PENALTY_FAMILIES): a share of the month's fee (扣减当月服务费的5%:
+rate 0.05 on monthly_fee), fixed sums (扣除1000元, 罚金2000元, 按照人民币5万元赔偿:
+fixed_amount, no rate or base) and an overdue-payment penalty with its cap
+(每迟延一日…拖欠款项0.1%的违约金（违约金总额不超过合同总价的5%）: rate 0.001 on
+overdue_amount, per day, cap_rate 0.05).
 """
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.synth.textforms import chinese_rate, per_mille, percent
+from pipeline.synth.textforms import chinese_rate, per_mille, percent, plain
 
 PLACES = ("obligations", "confidentiality", "liability", "annex")
 
@@ -170,6 +177,55 @@ def draw(rng: random.Random, annex: bool, form: str) -> list[PenaltyTerm]:
             term, t = rng.choice(pairs)
             terms.append(_from_template(rng, t, form, same_as=term))
     return terms + (_annex(rng) if annex else [])
+
+
+# The penalty families: kind -> templates. `{fixed}` is written in 元, `{wan}` the same sum in 万元;
+# the overdue penalty always states its cap, as a bare percent of the contract price.
+FAMILY_TEMPLATES: dict[str, tuple[Template, ...]] = {
+    "monthly_share": (
+        Template("liability", "月度服务可用性低于约定标准",
+                 "月度服务可用性低于约定标准的，甲方有权扣减当月服务费的{rate}。",
+                 "monthly_fee", _d("0.05", "0.1", "0.03")),
+        Template("liability", "故障未在承诺时限内恢复",
+                 "故障未在承诺时限内恢复的，每发生一次，扣减当月服务费的{rate}。",
+                 "monthly_fee", _d("0.02", "0.05", "0.1")),
+    ),
+    "fixed": (
+        Template("liability", "运维人员未按要求到场处置故障",
+                 "乙方运维人员未按要求到场处置故障的，每次扣除{fixed}元。",
+                 None, fixed=(500, 1000, 2000)),
+        Template("liability", "乙方未按时提交月度运行报告",
+                 "乙方未按时提交月度运行报告的，每次罚金{fixed}元。",
+                 None, fixed=(1000, 2000, 3000)),
+        Template("confidentiality", "乙方违反保密义务且损失数额无法确定",
+                 "乙方违反保密义务给甲方造成损失且损失数额无法确定的，乙方同意按照人民币{wan}万元赔偿甲方的损失。",
+                 None, fixed=(20000, 50000, 100000)),
+    ),
+    "overdue": (
+        Template("liability", "甲方未按约定支付服务费",
+                 "甲方未按本合同约定向乙方支付服务费的，每迟延一日，应向乙方支付拖欠款项{rate}的违约金（违约金总额不超过合同总价的{cap}）。",
+                 "overdue_amount", _d("0.001", "0.0005", "0.0003"), per_day=True, caps=_d("0.05", "0.1")),
+    ),
+}
+
+
+def _family_term(rng: random.Random, t: Template, form: str) -> PenaltyTerm:
+    rate = Decimal(rng.choice(t.rates)) if t.rates else None
+    cap = Decimal(rng.choice(t.caps)) if t.caps else None
+    fixed = Decimal(rng.choice(t.fixed)) if t.fixed else None
+    sentence = t.sentence.format(rate=rate_text(rate, rng, form) if rate is not None else "",
+                                 cap=percent(cap) if cap is not None else "",
+                                 fixed=fixed, wan=plain(fixed / 10000) if fixed is not None else "")
+    return PenaltyTerm(t.place, t.trigger, sentence, rate, t.base, t.per_day, cap, fixed)
+
+
+def draw_families(rng: random.Random, kinds: tuple[str, ...], form: str) -> list[PenaltyTerm]:
+    """One or two clauses of each penalty family in `kinds`."""
+    terms = []
+    for kind in kinds:
+        pool = FAMILY_TEMPLATES[kind]
+        terms += [_family_term(rng, t, form) for t in rng.sample(pool, rng.randint(1, min(2, len(pool))))]
+    return terms
 
 
 def key(term: PenaltyTerm) -> tuple:

@@ -12,6 +12,14 @@ Chinese rates and dates, letter-spaced lines, yearly or one-off payments) are
 drawn from a second random stream, `variants`, with the chances in
 `VARIANT_CHANCES`: a contract none of them applies to is the same as before
 they existed, facts, errors and text.
+
+The layout families after them (`choose_families`: quantity-only 服务清单 tables,
+a total broken down into parts in prose with a settlement cap restated later,
+installments written 第N次分期支付…百分之N or as a percent of one part,
+penalties as a share of the monthly fee, fixed sums and overdue-payment
+penalties, rows priced per year in a note column) are drawn likewise from a
+third stream, `families`, with the chances in `FAMILY_CHANCES`; the same holds
+for a contract none of them applies to.
 """
 from __future__ import annotations
 
@@ -100,6 +108,37 @@ PRICE_HINT_HEADERS = ("单价({basis})", "单价（{basis}）", "综合单价（
 SECTION_SUBTOTAL_LABELS = ("小计", "{section}小计")
 CELL_TOTAL_FORMS = ("合计：{a}元", "合计：¥{a}", "总计：{a}元", "总价：{a}元")  # a sum in one cell
 
+# -- layout families -----------------------------------------------------------------
+# Chances per contract, drawn from the `families` stream. Those named after another
+# family apply only within it: header_splits and short_section to quantity tables,
+# quantity_breakdown (the breakdown's chance beside a quantity table), part_cap and
+# part_installments to a fee breakdown.
+FAMILY_CHANCES: dict[str, float] = {
+    "quantity_table": 0.08, "header_splits": 0.5, "short_section": 0.3,
+    "fee_breakdown": 0.1, "quantity_breakdown": 0.5, "part_cap": 0.5, "part_installments": 0.5,
+    "share_installments": 0.15,
+    "monthly_share_penalty": 0.15, "fixed_penalty": 0.15, "overdue_penalty": 0.12,
+    "yearly_note": 0.35,
+}
+# A quantity-only order table (服务清单): no prices, a section row (一 计算服务) before each
+# category's rows, numbered 1.1, 1.2, 2.1 …, the service period in months per row.
+QUANTITY_LAYOUT: tuple[str, ...] = ("seq", "class", "service", "spec", "periods", "unit", "basis", "quantity")
+QUANTITY_HEADERS: dict[str, tuple[str, ...]] = {
+    "seq": ("序号",),
+    "class": ("服务类", "服务分类", "服务类型"),
+    "service": ("服务项", "服务名称", "服务子项"),
+    "spec": ("规格", "规格型号", "规格及要求"),
+    "periods": ("服务期(月)", "服务期 (月)", "服务期（月）"),
+    "unit": ("计价单位",),
+    "basis": ("报价单位",),
+    "quantity": ("数量", "采购数量"),
+}
+HEADER_SPLITS: dict[str, tuple[str, ...]] = {  # how OCR splits a header over the cell's two lines
+    "unit": ("计价 单位", "计价单 位"),
+    "basis": ("报价单 位", "报价 单位"),
+}
+PENALTY_FAMILIES: tuple[str, ...] = ("monthly_share", "fixed", "overdue")
+
 
 @dataclass
 class Style:
@@ -141,6 +180,16 @@ class Style:
     rate_form: str = "figures"       # figures | chinese (百分之三十, 万分之五) | per_mille (0.5‰)
     payments: str = "drawn"          # drawn | at_once (全部合同款) | yearly (每年度…当年度服务费)
     letter_spacing: str = "none"     # none | title | title_parties (政 务 云 服 务 合 同)
+    # layout families (drawn from the families stream, `choose_families`)
+    quantity_tables: str = "none"    # quantity-only layout: one (section rows) | per_section (a table each)
+    header_splits: bool = False      # quantity tables: some headers split by OCR (计价 单位, 报价单 位)
+    short_section: bool = False      # quantity tables: one later section is served fewer months than the term
+    fee_breakdown: bool = False      # the total's parts stated in prose (其中：（1）A为人民币Y元，包括：…)
+    part_cap: bool = False           # one part capped (最终结算金额不得超过Y元), the cap restated in a later clause
+    part_installments: bool = False  # installments of the total, then of one part (支付A的70%即…)
+    share_installments: bool = False  # installments as 第N次分期支付金额为X元，所占总合同金额百分之N
+    penalty_forms: tuple[str, ...] = ()  # PENALTY_FAMILIES the penalty clauses add
+    year_notes: bool = False         # note column: year-priced rows as 单位：套/年；服务期限：12个月。
 
     @property
     def has(self) -> set[str]:
@@ -149,6 +198,11 @@ class Style:
     @property
     def states_units(self) -> bool:
         return bool({"unit", "note"} & self.has) or self.quantity_units
+
+    @property
+    def quantity_only(self) -> bool:
+        """The price table is a quantity-only 服务清单: the rows state no price and no amount."""
+        return self.layout == "quantity_only"
 
     @property
     def whole_years(self) -> bool:
@@ -255,3 +309,35 @@ def _section_tables(style: Style, variants: random.Random) -> None:
     style.tier_names = variants.choice(SECTION_HEADINGS)
     style.subtotal_form, style.subtotal_label = "row", variants.choice(SECTION_SUBTOTAL_LABELS)
     style.headers["unit_price"] = variants.choice(PRICE_HINT_HEADERS)
+
+
+def choose_families(style: Style, families: random.Random) -> None:
+    """Draw the layout families: every chance first, then the choices the drawn ones need.
+    A family applies only where the contract can state it (prices with quantities, a
+    total in the body, installments drawn rather than fixed by a variant)."""
+    drawn = {name: families.random() < chance for name, chance in FAMILY_CHANCES.items()}
+    quantities = not style.catalogue
+    if quantities and drawn["quantity_table"]:
+        _quantity_table(style, families, drawn)
+    style.fee_breakdown = quantities and style.total_in_body and (
+        drawn["fee_breakdown"] or (style.quantity_only and drawn["quantity_breakdown"]))
+    style.part_cap = style.fee_breakdown and drawn["part_cap"]
+    style.part_installments = style.fee_breakdown and drawn["part_installments"] and style.payments == "drawn"
+    style.share_installments = quantities and drawn["share_installments"] and style.payments == "drawn"
+    style.penalty_forms = tuple(kind for kind in PENALTY_FAMILIES if drawn[f"{kind}_penalty"])
+    style.year_notes = (quantities and drawn["yearly_note"] and "note" in style.columns
+                        and style.sections != "tables")
+
+
+def _quantity_table(style: Style, families: random.Random, drawn: dict[str, bool]) -> None:
+    """The price table becomes a quantity-only 服务清单 in an annex; the total is stated
+    only in the body (no table states a sum), and the body restates quantities before it."""
+    style.layout, style.columns = "quantity_only", QUANTITY_LAYOUT
+    style.headers = {kind: families.choice(QUANTITY_HEADERS[kind]) for kind in QUANTITY_LAYOUT}
+    style.sections, style.grouping = "numbered_rows", "category"
+    style.subtotal_form, style.total_form, style.total_in_body = None, None, True
+    style.table_place, style.restate_place, style.quantity_units = "annex", "before", False
+    style.quantity_tables = families.choice(("one", "one", "per_section"))
+    style.header_splits, style.short_section = drawn["header_splits"], drawn["short_section"]
+    if style.text.table_format == "single_space":  # headers split by a space cannot part cells by one
+        style.text.table_format = families.choice(("tab", "pipe", "spaces"))

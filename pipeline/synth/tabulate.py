@@ -1,18 +1,28 @@
 """Table blocks: the price table(s), the order-form annex, the signature table and
-the penalty annex, as rows of cell strings."""
+the penalty annex, as rows of cell strings.
+
+A quantity-only 服务清单 (style.quantity_only) is written by `quantity_tables`:
+a section row (一 计算服务) before each category's rows, rows numbered 1.1, 1.2,
+2.1 …, the service class, name, configuration, months served, billing unit,
+报价单位 (元/套·月) and quantity; one table, or one per section under its own
+heading; headers sometimes split as OCR reads a two-line cell (计价 单位).
+A year-priced row of a style with year notes says 单位：套/年；服务期限：12个月。
+in its note cell."""
 from __future__ import annotations
 
 import random
 
 from extractors.values.cnmoney import format_cn_amount
 from pipeline.synth import textforms
-from pipeline.synth.facts import Facts, Item
+from pipeline.synth.catalog import CLASS_NAMES
+from pipeline.synth.facts import Facts, Item, bare_unit
 from pipeline.synth.model import Block, Paragraph, Table
-from pipeline.synth.style import MONTHS_HEADER, SECTION_ROW_NUMERALS, Style
+from pipeline.synth.style import HEADER_SPLITS, MONTHS_HEADER, SECTION_ROW_NUMERALS, Style
 
 BASIS_TEXT = {"month": "元/月", "year": "元/年", "time": "元/次", "piece": "元/张"}
 BASIS_WORD = {"month": "月", "year": "年", "time": "次", "piece": "张"}
 WORDS_TOTAL_LABELS = ("合计（大写）：{w}", "总计（大写）：{w}")  # a sum row that also spells the total
+QUANTITY_BASIS_CELLS = ("元/{u}·月", "元 /{u}·月", "元/ {u}·月")  # 报价单位, as OCR spaces it
 
 
 def _periods_cell(item: Item, style: Style, months: int, rng: random.Random) -> str:
@@ -28,6 +38,8 @@ def _periods_cell(item: Item, style: Style, months: int, rng: random.Random) -> 
 
 
 def _note_cell(item: Item, style: Style) -> str:
+    if item.note_form == "year_note":  # the unit per year, and the service period in months
+        return f"单位：{item.unit_text}/年；服务期限：{item.periods * 12}个月。"
     times = f"每台主机服务期内至少 {item.periods} 次" if item.unit.base == "host" else \
         f"服务期内共 {item.periods} 次"
     if "unit" in style.has:  # the unit has its own column; the note gives basis and period
@@ -98,7 +110,9 @@ def _table(rows: list[list[str]], style: Style) -> Table:
 
 def price_table(facts: Facts, style: Style, rng: random.Random) -> list[Block]:
     """The price table with its section rows or cells, sums and total; or, with
-    numbered sections, one table under each section's heading."""
+    numbered sections, one table under each section's heading; or a quantity-only 服务清单."""
+    if style.quantity_only:
+        return quantity_tables(facts, style, rng)
     if style.sections != "tables":
         rows, seq = [_header(style)], 1
         for index in range(len(facts.groups)):
@@ -129,6 +143,43 @@ def _total_rows(facts: Facts, style: Style, table: Table, rng: random.Random) ->
     elif style.total_form == "cell":
         return [Paragraph(style.total_label.format(a=total))]
     return []
+
+
+def quantity_tables(facts: Facts, style: Style, rng: random.Random) -> list[Block]:
+    """The quantity-only 服务清单: no price, no amount, no sum."""
+    columns = style.columns
+
+    def header() -> list[str]:
+        cells = [style.headers[kind] for kind in columns]
+        if style.header_splits:
+            for kind, splits in HEADER_SPLITS.items():
+                if rng.random() < 0.6:
+                    cells[columns.index(kind)] = rng.choice(splits)
+        return cells
+
+    def table(rows: list[list[str]]) -> Table:
+        return Table([header()] + rows, header_rows=1, wrap_column=columns.index("service"), price=True)
+
+    sections = []
+    for index, group in enumerate(facts.groups):
+        rows = [[SECTION_ROW_NUMERALS[index], group.label or ""] + ["" for _ in columns[2:]]]
+        items = facts.group_items(index)
+        service_class = rng.choice(CLASS_NAMES[items[0].service.category])
+        for n, item in enumerate(items, start=1):
+            cells = {"seq": f"{index + 1}.{n}", "class": service_class, "service": item.name,
+                     "spec": item.configuration, "periods": str(item.periods), "unit": item.unit_text or "",
+                     "basis": rng.choice(QUANTITY_BASIS_CELLS).format(u=bare_unit(item.unit_text or "")),
+                     "quantity": textforms.quantity(item.quantity, style.number_format)}
+            rows.append([cells[kind] for kind in columns])
+        sections.append(rows)
+    if style.quantity_tables == "one":
+        return [table([row for rows in sections for row in rows])]
+    blocks: list[Block] = []
+    form = rng.choice(("1.{n} {label}", "（{cn}）{label}"))
+    for index, (group, rows) in enumerate(zip(facts.groups, sections)):
+        heading = form.format(n=index + 1, cn=SECTION_ROW_NUMERALS[index], label=group.label)
+        blocks += [Paragraph(heading), table(rows)]
+    return blocks
 
 
 def order_form(facts: Facts, style: Style) -> Table:

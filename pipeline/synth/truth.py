@@ -1,4 +1,8 @@
-"""The true record of a synthetic contract, built from its facts by SCHEMA.md's rules."""
+"""The true record of a synthetic contract, built from its facts by SCHEMA.md's rules.
+
+A quantity-only row has no unit price, amount or price per base unit per month;
+a fee breakdown's parts are the subtotals, nested ones included, in document order.
+"""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -39,13 +43,21 @@ def _party(facts: Facts, role: str) -> Party:
 
 def _item(seq: int, item: Item, facts: Facts) -> LineItem:
     group = facts.groups[item.group]
+    priced = item.priced
     return LineItem(
-        seq=seq, section=group.label, service=item.name, unit_price=_num(item.unit_price),
+        seq=seq, section=group.label, service=item.name, unit_price=_num(item.unit_price) if priced else None,
         quantity=_num(item.quantity), billing_unit=item.unit_text, price_basis=item.basis,
         periods=_num(Decimal(item.periods)) if item.periods is not None else None,
-        amount=_num(item.amount),
+        amount=_num(item.amount) if priced else None,
         normalized=NormalizedQuantity(quantity=_num(item.normalized_quantity), unit=item.unit.base,
-                                      unit_price_month=_num(item.unit_price_month, 6)))
+                                      unit_price_month=_num(item.unit_price_month, 6) if priced else None))
+
+
+def _subtotals(facts: Facts) -> list[Subtotal]:
+    if facts.parts:
+        return [Subtotal(label=p.label, amount=_num(p.amount)) for p in facts.parts]
+    return [Subtotal(label=g.subtotal_label.replace("（元）", ""), amount=_num(g.subtotal))
+            for g in facts.subtotal_groups]
 
 
 def _penalties(facts: Facts) -> list[Penalty]:
@@ -79,8 +91,7 @@ def true_record(facts: Facts, document: str) -> ContractRecord:
         contract=meta,
         parties=[_party(facts, "client"), _party(facts, "supplier")],
         line_items=[_item(seq, item, facts) for seq, item in enumerate(facts.items, start=1)],
-        subtotals=[Subtotal(label=g.subtotal_label.replace("（元）", ""), amount=_num(g.subtotal))
-                   for g in facts.subtotal_groups],
+        subtotals=_subtotals(facts),
         payments=[Payment(seq=k, percent=_num(i.percent), amount=_num(i.amount),
                           amount_in_words=format_cn_amount(i.words_value) if i.words_value is not None else None,
                           condition=i.condition)
