@@ -80,19 +80,14 @@ def breakdown_parts(doc: ContractDoc) -> list[LabelledAmount]:
         return []
     total = statements[0][0]
     lines = _lines_from(doc, total.span)
+    region = doc.span(total.span.end, lines[-1].end) if lines else None
+    cue = patterns()["cue"].search(region.text) if region is not None else None
+    if cue is None:
+        return []
     found: list[LabelledAmount] = []
-    cued = False
-    for line in lines:
-        text = line.text
-        cue = patterns()["cue"].search(text)
-        if cue is None and not cued:
-            continue
-        start = cue.end() if cue is not None and not cued else 0
-        cued = True
-        for match in patterns()["part"].finditer(text, pos=start):
-            amount = labelled(line.span, match)
-            if amount is None or amount.statement.value == total.value:
-                continue
+    for match in patterns()["part"].finditer(region.text, pos=cue.end()):
+        amount = labelled(region, match)
+        if amount is not None and amount.statement.value != total.value:
             found.append(amount)
     return found if len(found) >= 2 else []
 
@@ -108,7 +103,7 @@ def _lines_from(doc: ContractDoc, span: Span) -> list[Line]:
 
 
 def labelled(line: Span, match: regex.Match) -> Optional[LabelledAmount]:
-    label = LABEL_NOISE.sub("", match.group("label")).strip()
+    label = " ".join(LABEL_NOISE.sub("", match.group("label")).split())
     if not label or patterns()["not_part"].search(label) or any(ch.isdigit() for ch in label):
         return None
     value = money_value(match)
