@@ -125,7 +125,9 @@ def check_items_totals(doc: ContractDoc) -> None:
     stated = table_or_contract_total(doc)
     if total is None or stated is None or close(total, stated):
         return
-    other = next((name for name, base in stated_bases(doc) if close(base, total)), None)
+    # The table's own sum line covers its rows; the contract's total may cover something else.
+    of_table = bool(doc.facts.get("table_totals"))
+    other = None if of_table else next((name for name, base in stated_bases(doc) if close(base, total)), None)
     if other is not None:
         resolved(doc, "line_items", f"the rows add up to {other}, not to the total", total)
         return
