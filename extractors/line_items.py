@@ -2,16 +2,22 @@
 
 Rows are read by cell type rather than by column position alone, because OCR
 drops empty cells and shifts columns: a row's trailing cells that are figures,
-units (1GB, 100GB, 1 台), price bases (元/月) or periods (12个月, 8 次) are
-matched to the header's value roles; the text cells before them give the
-service (the last one) and the section. Lines with no figures continue the
-previous row's service (wrapped cells, rows cut by a page break). Sum rows
-(基础部分总价, 合计, 合计：240000元 in one cell) give subtotals and the table total;
-a contract that states no total elsewhere takes the table's. A quantity cell
-carrying its unit (20TB) gives both. Units and periods stated in a note or
-configuration column or in the service text ("单位: 100GB/元/月, 服务期 12 个月",
-"每台主机服务期内至少 2 次") fill what the cells leave open. A numbered heading
-right above a table ((二)增值服务) names its rows' section.
+units (1GB, 100GB, 1 台), price bases (元/月, 元/100GB·月) or periods (12个月, 8 次)
+are matched to the header's value roles; the text cells before them give the
+service (the service column's cell, else the last one) and the section. An order
+table (quantities with their units, no price) gives rows with the price and
+amount null; a catalogue (prices, no quantity) rows with quantity and periods
+null. Lines with no figures continue the previous row's service (wrapped cells,
+rows cut by a page break), unless they are a numbered heading or a sentence the
+table block swallowed. Sum rows (基础部分总价, 合计, 合计：240000元 in one cell) give
+subtotals and the table total; a contract that states no total elsewhere takes
+the table's. A quantity cell carrying its unit (20TB) gives both. Units and
+periods stated in a note or configuration column or in the service text
+("单位: 100GB/元/月, 服务期 12 个月", "单位：套/年", "每台主机服务期内至少 2 次")
+fill what the cells leave open; where the document states no price basis, the
+row's own arithmetic picks monthly or yearly. A group row ("一 | 计算服务") names
+the section of the rows under it, and a numbered heading right above a table
+((二)增值服务) that of its rows.
 """
 from __future__ import annotations
 
@@ -26,28 +32,41 @@ import regex
 from extractors.common import Statement, as_written
 from extractors.lexicon import load
 from extractors.values.cnmoney import find_cn_amounts
-from extractors.values.numbers import WAN, as_float, money_value, parse_plain_number as plain_number
-from extractors.values.units import read_basis, read_unit, service_unit_rule
+from extractors.values.numbers import WAN, as_float, money_value
+from extractors.values.units import (PERIOD_CELL, basis_unit, cell_kind, price_figure, read_basis, read_unit,
+                                     service_unit_rule)
 from pipeline.document import ContractDoc, Span
-from pipeline.tables import MAX_FRAGMENT_CHARS, Cell, Row, Table
+from pipeline.tables import MAX_FRAGMENT_CHARS, Cell, Row, Table, names_prices
 from schemas import LineItem, NormalizedQuantity, Subtotal
 
 NUMERIC_ROLES = ("unit_price", "quantity", "periods", "amount")
 TEXT_ROLES = ("service", "section")
+#: Columns that describe the service without naming it (configuration, brand): read like a note.
+DESCRIPTION_ROLES = ("spec", "brand")
+NUMBER_ROLES = ("seq", "code")
 TIME_UNITS = ("年", "月", "次", "个月")
-PERIOD_CELL = regex.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>个月|月|年|次|期|天|个季度|季度)$")
-BASIS_CELL = regex.compile(r"^(?:元|人民币)?\s*/\s*(?:\d*\s*)?(?:月|年|次|张|个月|份)$|^(?:每|按)(?:月|年|次)$")
-NOTE_UNIT = regex.compile(r"(?:单位|计价单位|计费单位)\s*[:：]?\s*(?P<unit>[^/,，;；\s][^/,，;；]*?)\s*/\s*元\s*/\s*(?P<basis>[^\s,，;；/]+)")
 NOTE_PERIOD_MONTHS = regex.compile(r"(?:服务期|服务期限|周期|租期|期限)\s*[:：为]?\s*(?P<n>\d+)\s*个?月")
 NOTE_PERIOD_YEARS = regex.compile(r"(?:服务期|服务期限|周期|租期|期限)\s*[:：为]?\s*(?P<n>\d+)\s*年")
 TIMES_COUNT = regex.compile(r"(?:至少|每\S{0,8}?|各)\s*(?P<n>\d+)\s*次")
 SERVICE_UNIT_DEF = regex.compile(r"(?P<unit>1\s*[套台个路张])\s*为\s*1\s*个")
 TB_1024 = regex.compile(r"1\s*TB?\s*[=＝]\s*1024\s*G")
+#: A price note's unit and basis: "单位：1CPU/元/月", "单位：套/年", "单位：元/年", "单位：套".
+NOTE_PRICING = regex.compile(r"(?:计价单位|计费单位|单位)\s*[:：]\s*(?P<value>[^,，;；。]+)")
+NOTE_TOKEN = regex.compile(r"[^/·•・‧]+")
+#: The ordinal of a group row in the number column: "一", "（二）", "Ⅲ、".
+ORDINAL_CELL = regex.compile(r"^(?:[一二三四五六七八九十]+|[(（][一二三四五六七八九十]+[)）]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)[、.．]?$")
+#: A group name: no figures, short enough not to be a sentence.
+GROUP_LABEL = regex.compile(r"^[^\d\s。；;:：](?:[^\d。；;:：]{0,22}[^\d\s。；;:：])?$")
+#: A numbered heading that the table block swallowed ("1.1.2 存储服务"), not a wrapped cell.
+NUMBERED_HEADING = regex.compile(r"^\d+(?:\.\d+)+\.?\s+[\p{Han}A-Za-z]|^\d+(?:\.\d+){2,}\.?\s*\p{Han}")
+SENTENCE_END = regex.compile(r"[。；;]$")
+BRACKETED = regex.compile(r"[(（][^)）]*[)）]?|\s")
+MIN_GROUP_CHARS = 2
+MIN_SENTENCE_CHARS = 20
 SECTION_LABEL = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]\s*|[(（][一二三四五六七八九十]+[)）]\s*)?[^\d\s]{2,16}$")
 ORDINAL_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]|[(（][一二三四五六七八九十]+[)）])")
 MAX_PERIOD_MONTHS = 120
 MAX_HEADING_GAP_LINES = 2
-PRICE_WITH_BASIS = regex.compile(r"^\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*元?\s*/\s*[^\d\s]{1,8}$")
 LABEL_NOISE = regex.compile(r"[(（][^)）]*(?:[)）]|$)|\s|[:：]")
 SEQ_OR_CODE = regex.compile(r"^\d{1,6}(?:\.\d{1,2})?$")
 QUANTITY_WITH_UNIT = regex.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s].{0,7})$")
@@ -148,30 +167,6 @@ def record_subtotals(doc: ContractDoc, subtotals: list[tuple[SumReading, int, in
 
 # -- reading a table --------------------------------------------------------
 
-def parse_plain_number(text: str) -> Optional[Decimal]:
-    """A cell's figure, also when a price basis follows it ("7000元/月")."""
-    value = plain_number(text)
-    if value is None:
-        match = PRICE_WITH_BASIS.match(text)
-        if match:
-            value = plain_number(match.group("n"))
-    return value
-
-
-@lru_cache(maxsize=16384)
-def cell_type(text: str) -> str:
-    """number, period, basis, unit or text."""
-    if parse_plain_number(text) is not None:
-        return "number"
-    if PERIOD_CELL.match(text):
-        return "period"
-    if BASIS_CELL.match(text.replace(" ", "")):
-        return "basis"
-    if read_unit(text) is not None:
-        return "unit"
-    return "text"
-
-
 @lru_cache(maxsize=8192)
 def sum_label(text: str) -> Optional[tuple[str, bool]]:
     """(label, is_total) when a cell names a sum (基础部分总价 (元), 合计, 合计（大写）：…)."""
@@ -189,7 +184,7 @@ def sum_label(text: str) -> Optional[tuple[str, bool]]:
 
 def heading_above(doc: ContractDoc, table: Table) -> Optional[str]:
     """The section a table belongs to when a numbered heading stands right above its header
-    ("（二）增值服务"), unless that heading opens a clause."""
+    ("（二）增值服务"), unless that heading opens a clause or titles the table ("一、报价明细")."""
     if table.header is None:
         return None
     number = table.header.line.number
@@ -200,7 +195,8 @@ def heading_above(doc: ContractDoc, table: Table) -> Optional[str]:
             continue
         if line.number in clause_heads or not (ORDINAL_PREFIX.match(text) and SECTION_LABEL.match(text)):
             return None
-        return section_name(text)
+        name = section_name(text)
+        return None if any(word in name for word in load("tables")["table_titles"]["words"]) else name
     return None
 
 
@@ -210,8 +206,10 @@ def section_name(text: str) -> str:
 
 
 def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
-    """The rows and sums of a price table; rows with no section of their own get `section`."""
+    """The rows and sums of a price table. A group row ("一 | 计算服务") names the section of
+    the rows under it; rows outside any group keep their own section cell, else `section`."""
     parsed = PriceTable()
+    group: Optional[str] = None
     role_at = {c.column: c.role for c in table.columns}
     header_width = table.header.width if table.header else 0
     pending_sum: Optional[SumReading] = None
@@ -231,13 +229,20 @@ def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
         if inline is not None:
             parsed.sums.append((len(parsed.rows), inline))
             continue
+        wrapped = wrapped_sum_label(row, rows[n + 1] if n + 1 < len(rows) else None)
+        if wrapped is not None:  # "安全及软件服务总" ⏎ "价（元）", its figure beside or under it
+            if wrapped.value is None:
+                pending_sum = wrapped
+            else:
+                parsed.sums.append((len(parsed.rows), wrapped))
+            continue
         label = sum_label(row.cells[0].text)
         if label is not None:
             reading = SumReading(label[0], row.cells[0].span, is_total=label[1],
                                  words=spelled_amount(row.cells[0]))
-            numbers = [c for c in row.cells[1:] if cell_type(c.text) == "number"]
+            numbers = [c for c in row.cells[1:] if cell_kind(c.text) == "number"]
             if numbers:
-                reading.value = parse_plain_number(numbers[-1].text)
+                reading.value = price_figure(numbers[-1].text)
                 reading.value_span = numbers[-1].span
                 parsed.sums.append((len(parsed.rows), reading))
             else:
@@ -245,22 +250,20 @@ def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
             continue
         reading = read_row(row, table, role_at, header_width)
         if reading is not None:
-            if reading.section is None and section is not None:
-                reading.section = section
+            reading.section = group or reading.section or section
             parsed.rows.append(reading)
             continue
-        texts = [c for c in row.cells if cell_type(c.text) == "text"]
+        texts = [c for c in row.cells if cell_kind(c.text) == "text"]
         if not texts:
-            continue
-        if is_section_line(row, parsed):
-            section = section_name(texts[-1].text)
             continue
         after_sum = bool(parsed.sums) and parsed.sums[-1][0] == len(parsed.rows)
         if after_sum and is_label_fragment(row):
             continue  # the wrapped end of the sum label above ("…总价（元" ⏎ "）")
-        wrapped = wrapped_sum_label(row, rows[n + 1] if n + 1 < len(rows) else None)
-        if wrapped is not None:
-            pending_sum = wrapped  # "安全及软件服务总" ⏎ "价（元）": its figure follows
+        name = group_name(row, parsed)
+        if name is not None:
+            group = name
+            continue
+        if is_interjection(row):
             continue
         if parsed.rows:
             continue_row(parsed.rows[-1], row)
@@ -268,8 +271,12 @@ def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
 
 
 def wrapped_sum_label(row: Row, following: Optional[Row]) -> Optional[SumReading]:
-    """A sum label wrapped over two one-cell lines, read from its first line."""
-    if following is None or len(row.cells) != 1 or len(following.cells) != 1:
+    """A sum label wrapped over two lines, read from its first line, with the figure beside
+    it when the first line holds one ("安全及软件服务总 | 2879880.00" ⏎ "价（元）")."""
+    if following is None or len(following.cells) != 1 or not 1 <= len(row.cells) <= 2:
+        return None
+    figure = row.cells[1] if len(row.cells) == 2 else None
+    if figure is not None and cell_kind(figure.text) != "number":
         return None
     first, rest = row.cells[0].text, following.cells[0].text
     if any(ch.isdigit() for ch in first + rest) or sum_label(first) is not None or sum_label(rest) is not None:
@@ -277,7 +284,10 @@ def wrapped_sum_label(row: Row, following: Optional[Row]) -> Optional[SumReading
     label = sum_label(first + rest)
     if label is None:
         return None
-    return SumReading(label[0], row.cells[0].span, is_total=label[1])
+    reading = SumReading(label[0], row.cells[0].span, is_total=label[1])
+    if figure is not None:
+        reading.value, reading.value_span = price_figure(figure.text), figure.span
+    return reading
 
 
 def spelled_amount(cell: Cell) -> Optional[Statement]:
@@ -309,10 +319,34 @@ def is_label_fragment(row: Row) -> bool:
 
 def lone_number(row: Row) -> Optional[tuple[Decimal, Span]]:
     if len(row.cells) == 1:
-        value = parse_plain_number(row.cells[0].text)
+        value = price_figure(row.cells[0].text)
         if value is not None:
             return value, row.cells[0].span
     return None
+
+
+def group_name(row: Row, parsed: PriceTable) -> Optional[str]:
+    """The section a group row opens: "（一）基础服务" alone on its line, or "一 | 计算服务"
+    with its ordinal in the number column."""
+    cells = row.cells
+    if (len(cells) == 2 and ORDINAL_CELL.match(cells[0].text) and GROUP_LABEL.match(cells[1].text)
+            and sum_label(cells[1].text) is None):
+        name = " ".join(cells[1].text.split())
+    elif is_section_line(row, parsed):
+        name = section_name(cells[0].text)
+    else:
+        return None
+    return name if len(BRACKETED.sub("", name)) >= MIN_GROUP_CHARS else None  # not a wrapped "（元）"
+
+
+def is_interjection(row: Row) -> bool:
+    """A line inside the table that is not a wrapped cell: a numbered heading ("1.1.2 存储服务")
+    or a sentence of prose ("…详见下表，按实结算。") between the table's parts."""
+    if len(row.cells) != 1:
+        return False
+    text = row.cells[0].text
+    return bool(NUMBERED_HEADING.match(text)) or (
+        len(text) >= MIN_SENTENCE_CHARS and SENTENCE_END.search(text) is not None)
 
 
 def is_section_line(row: Row, parsed: PriceTable) -> bool:
@@ -327,7 +361,7 @@ def is_section_line(row: Row, parsed: PriceTable) -> bool:
 
 def continue_row(reading: RowReading, row: Row) -> None:
     """Append a wrapped line's service text to the row above."""
-    cells = [c for c in row.cells if cell_type(c.text) in ("text", "unit")]
+    cells = [c for c in row.cells if cell_kind(c.text) in ("text", "unit")]
     if not cells:
         return
     if reading.note is not None and len(row.cells) > 1:
@@ -337,34 +371,59 @@ def continue_row(reading: RowReading, row: Row) -> None:
 
 
 def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int) -> Optional[RowReading]:
-    """A price row's cells by role, or None when the line carries no price."""
+    """A line's cells by role, or None when it states no price (nor, in an order table, a quantity)."""
     cells = list(row.cells)
     aligned = header_width and row.width == header_width
     reading = RowReading(line=row)
     note_column = table.role_column("note")
-    if note_column is not None and cells and cell_type(cells[-1].text) == "text":
+    if note_column is not None and cells and cell_kind(cells[-1].text) == "text":
         if not aligned or cells[-1].column == note_column.column:
             reading.note = cells.pop()
     # A service named like a unit ("云主机（4核8G）") is text when the unit column holds the unit.
-    names_only = aligned and any(role_at.get(c.column) == "billing_unit" and cell_type(c.text) == "unit"
+    names_only = aligned and any(role_at.get(c.column) == "billing_unit" and cell_kind(c.text) == "unit"
                                  for c in cells)
     tail: list[Cell] = []
-    while cells and cell_type(cells[-1].text) != "text" and not (
+    while cells and cell_kind(cells[-1].text) != "text" and not (
             names_only and role_at.get(cells[-1].column) in TEXT_ROLES):
         tail.insert(0, cells.pop())
     if aligned:
-        specs = [c for c in cells + tail if role_at.get(c.column) == "spec"]
+        described = [c for c in cells + tail if role_at.get(c.column) in DESCRIPTION_ROLES]
+        specs = [c for c in described if role_at.get(c.column) == "spec"]
         if specs and reading.note is None:
             reading.note = specs[0]
-        cells = [c for c in cells if c not in specs]
-        tail = [c for c in tail if c not in specs]
-    numbers = [c for c in tail if cell_type(c.text) == "number"]
+        cells = [c for c in cells if c not in described]
+        tail = [c for c in tail if c not in described]
+    numbers = read_tail(reading, tail, table, role_at if aligned else None)
+    roles = [r for r in table.roles if r in NUMERIC_ROLES]
+    if "periods" in reading.values:
+        roles = [r for r in roles if r != "periods"]
+    leftover = assign_numbers(reading, numbers, roles, role_at if aligned else None)
+    if not states_line(reading, table):
+        return None
+    texts = sorted(leftover + cells, key=lambda c: c.column)
+    text_cells = [c for c in texts if not is_number_or_code(c, role_at if aligned else None)]
+    if not text_cells:
+        return reading if reading.values.get("unit_price") else None
+    name_row(reading, text_cells, role_at if aligned else None)
+    return reading
+
+
+def is_number_or_code(cell: Cell, role_at: Optional[dict[int, str]]) -> bool:
+    """A row number or catalogue code (1, 1.1, 1001; any cell of the 序号 or 编号 column)."""
+    role = role_at.get(cell.column) if role_at is not None else None
+    return role in NUMBER_ROLES or (SEQ_OR_CODE.match(cell.text) is not None and role not in TEXT_ROLES)
+
+
+def read_tail(reading: RowReading, tail: list[Cell], table: Table,
+              role_at: Optional[dict[int, str]]) -> list[Cell]:
+    """Units, bases and periods of a row's trailing cells into `reading`; returns its figures."""
+    numbers = [c for c in tail if cell_kind(c.text) == "number"]
     has_periods = "periods" in table.roles
     for cell in tail:
-        kind = cell_type(cell.text)
+        kind = cell_kind(cell.text)
         if kind == "period" and not has_periods and read_unit(cell.text) is not None:
             kind = "unit"
-        counted = quantity_with_unit(cell, table, role_at if aligned else None) if kind == "unit" else None
+        counted = quantity_with_unit(cell, table, role_at) if kind == "unit" else None
         if counted is not None:
             numbers.append(counted[0])
             reading.values.setdefault("billing_unit", counted[1])
@@ -374,29 +433,26 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
             reading.values.setdefault("price_basis", cell)
         elif kind == "period":
             reading.values.setdefault("periods", cell)
-    numbers.sort(key=lambda c: c.column)
-    roles = [r for r in table.roles if r in NUMERIC_ROLES]
-    if "periods" in reading.values:
-        roles = [r for r in roles if r != "periods"]
-    leftover = assign_numbers(reading, numbers, roles, role_at if aligned else None)
-    if "unit_price" not in reading.values and "amount" not in reading.values:
-        return None
-    texts = leftover + cells
-    texts.sort(key=lambda c: c.column)
-    text_cells = []
-    for cell in texts:
-        role = role_at.get(cell.column) if aligned else None
-        if SEQ_OR_CODE.match(cell.text) and role not in ("service", "section"):
-            continue
-        text_cells.append(cell)
-    if not text_cells:
-        return reading if reading.values.get("unit_price") else None
-    service_cell = text_cells[-1]
+    return sorted(numbers, key=lambda c: c.column)
+
+
+def states_line(reading: RowReading, table: Table) -> bool:
+    """A price row states a price or an amount; an order table's row, a quantity with its unit or basis."""
+    if "unit_price" in reading.values or "amount" in reading.values:
+        return True
+    return (not names_prices(table.roles) and "quantity" in reading.values
+            and ("billing_unit" in reading.values or "price_basis" in reading.values))
+
+
+def name_row(reading: RowReading, text_cells: list[Cell], role_at: Optional[dict[int, str]]) -> None:
+    """The service (the service column's cell, else the last text) and the section (the first
+    text before it) of a row."""
+    named = [c for c in text_cells if role_at is not None and role_at.get(c.column) == "service"]
+    service_cell = named[0] if named else text_cells[-1]
     reading.service = [service_cell.span]
     before = [c for c in text_cells if c.column < service_cell.column]
     if before:
         reading.section = before[0].text
-    return reading
 
 
 def quantity_with_unit(cell: Cell, table: Table, role_at: Optional[dict[int, str]]) -> Optional[tuple[Cell, Cell]]:
@@ -431,7 +487,7 @@ def assign_numbers(reading: RowReading, numbers: list[Cell], roles: list[str],
 
 def role_choice_score(chosen: tuple[str, ...], numbers: list[Cell]) -> float:
     """Prefer the role assignment whose arithmetic holds; else drop periods first."""
-    values = {role: parse_plain_number(cell.text) for role, cell in zip(chosen, numbers)}
+    values = {role: price_figure(cell.text) for role, cell in zip(chosen, numbers)}
     score = 0.0
     price, quantity, amount = values.get("unit_price"), values.get("quantity"), values.get("amount")
     if price is not None and quantity is not None and amount is not None:
@@ -477,22 +533,26 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
         cell = reading.values.get(role)
         if cell is None:
             return None
-        value = parse_plain_number(cell.text)
+        value = price_figure(cell.text)
         if value is not None:
             doc.cite(f"{path}.{role}", cell.span)
             return value * scale[role]
         return None
 
     unit_price, quantity, amount = figure("unit_price"), figure("quantity"), figure("amount")
-    billing_unit, unit_span = billing_unit_of(reading, note, service_text)
-    basis = price_basis_of(reading, note, hints, billing_unit)
-    periods = periods_of(doc, path, reading, note, service_text, basis, quantity)
+    note_unit, note_basis = note_pricing(reading.note, service_text)
+    billing_unit, unit_span = billing_unit_of(reading, note_unit)
+    basis, stated = price_basis_of(reading, note, note_basis, hints, billing_unit)
+    periods = periods_of(doc, path, reading, note, service_text, basis, hints.get("periods", ""))
     if periods is None and quantity is not None:
         periods = infer_periods(unit_price, quantity, amount, basis, term)
         if periods is not None:
             doc.cite(f"{path}.periods", reading.line.line.span, note="inferred from the term")
     if quantity is None:
         periods = None
+    elif not stated:
+        basis, periods = agreeing_reading(unit_price * quantity if unit_price is not None else None,
+                                          amount, basis, periods)
     reading_unit = read_unit(billing_unit, service_text, tb_is_1024) if billing_unit else None
     normalized = normalize(reading_unit, service_text, unit_price, quantity, basis)
     if service:
@@ -513,72 +573,96 @@ def column_scale(table: Table, role: str) -> Decimal:
     return WAN if column is not None and "万" in column.hint else Decimal(1)
 
 
-def billing_unit_of(reading: RowReading, note: str, service: str) -> tuple[Optional[str], Optional[Span]]:
+def note_pricing(note: Optional[Cell], service: str) -> tuple[Optional[Span], Optional[str]]:
+    """The unit and price basis a note states after 单位: "1CPU/元/月" → (1CPU, month),
+    "套/年" → (套, year), "元/年" → (None, year), "套" → (套, None)."""
+    match = NOTE_PRICING.search(note.span.text) if note is not None else None
+    if match is None:
+        return None, None
+    bases = load("units")["bases"]
+    unit: Optional[Span] = None
+    basis: Optional[str] = None
+    after_yuan = False
+    for token in NOTE_TOKEN.finditer(match.group("value")):
+        word = token.group().strip()
+        if basis is None and word in bases and (after_yuan or bases[word] != "piece"):
+            basis = bases[word]
+        elif unit is None and word not in ("元", "人民币") and read_unit(word, service) is not None:
+            start = match.start("value") + token.start() + token.group().index(word)
+            unit = note.span.sub(start, start + len(word))
+        after_yuan = word in ("元", "人民币")
+    return unit, basis
+
+
+def billing_unit_of(reading: RowReading, note_unit: Optional[Span]) -> tuple[Optional[str], Optional[Span]]:
+    """The unit the quantity counts: its cell, the note's 单位, "1套为1个" in the service, or the
+    unit a basis cell prices (台 in 元/台·月)."""
     cell = reading.values.get("billing_unit")
     if cell is not None:
         return as_written(cell.span), cell.span
-    if reading.note is not None:
-        match = NOTE_UNIT.search(note)
-        if match and read_unit(match.group("unit"), service) is not None:
-            span = reading.note.span.sub(match.start("unit"), match.end("unit"))
-            return as_written(span), span
+    if note_unit is not None:
+        return as_written(note_unit), note_unit
     for span in reading.service:
         match = SERVICE_UNIT_DEF.search(span.text)
         if match:
             unit_span = span.sub(match.start("unit"), match.end("unit"))
             return as_written(unit_span), unit_span
+    basis_cell = reading.values.get("price_basis")
+    found = basis_unit(basis_cell.span.text) if basis_cell is not None else None
+    if found is not None and read_unit(basis_cell.span.text[found[0]:found[1]]) is not None:
+        unit_span = basis_cell.span.sub(*found)
+        return as_written(unit_span), unit_span
     return None, None
 
 
-def price_basis_of(reading: RowReading, note: str, hints: dict[str, str],
-                   billing_unit: Optional[str]) -> str:
+def price_basis_of(reading: RowReading, note: str, note_basis: Optional[str], hints: dict[str, str],
+                   billing_unit: Optional[str]) -> tuple[str, bool]:
+    """The row's price basis, and whether the document states it (a basis only guessed from a
+    periods cell or by default gives way to the row's arithmetic)."""
     price_cell = reading.values.get("unit_price")
     if price_cell is not None and "/" in price_cell.text:
         found = read_basis(price_cell.text)
         if found:
-            return found
+            return found, True
     cell = reading.values.get("price_basis")
     if cell is not None:
         found = read_basis(cell.text) or read_basis("/" + cell.text.lstrip("每按"))
         if found:
-            return found
-    match = NOTE_UNIT.search(note)
-    if match:
-        found = read_basis("元/" + match.group("basis"))
-        if found:
-            return found
-    found = read_basis(note) if "元" in note else None
+            return found, True
+    found = note_basis or (read_basis(note) if "元" in note else None)
     if found:
-        return found
+        return found, True
     for hint in (hints.get("unit_price", ""), hints.get("price_basis", "")):
         found = read_basis(hint)
         if found:
-            return found
+            return found, True
     if billing_unit and "/" in billing_unit:
         found = read_basis(billing_unit[billing_unit.index("/"):])
         if found:
-            return found
+            return found, True
     if billing_unit in TIME_UNITS:  # priced per 年, 月 or 次 itself
         found = read_basis("元/" + billing_unit)
         if found:
-            return found
+            return found, True
     period = reading.values.get("periods")
     if period is not None:
         match = PERIOD_CELL.match(period.text)
         if match:
-            return {"次": "time", "年": "year"}.get(match.group("unit"), "month")
-    return "month"
+            return {"次": "time", "年": "year"}.get(match.group("unit"), "month"), match.group("unit") == "次"
+    return "month", False
 
 
 def periods_of(doc: ContractDoc, path: str, reading: RowReading, note: str, service: str,
-               basis: str, quantity: Optional[Decimal]) -> Optional[Decimal]:
+               basis: str, hint: str) -> Optional[Decimal]:
+    """The periods a row bills as stated: its periods cell (in the header's unit when the cell
+    has none: 服务期（月）), a count of visits, or the term its note gives."""
     cell = reading.values.get("periods")
     if cell is not None:
         match = PERIOD_CELL.match(cell.text)
-        value = Decimal(match.group("n")) if match else parse_plain_number(cell.text)
+        value = Decimal(match.group("n")) if match else price_figure(cell.text)
         if value is not None:
             doc.cite(f"{path}.periods", cell.span)
-            unit = match.group("unit") if match else "月"
+            unit = match.group("unit") if match else ("年" if "年" in hint else "月")
             if basis == "month" and unit == "年":
                 return value * 12
             if basis == "year" and unit in ("个月", "月"):
@@ -603,21 +687,43 @@ def periods_of(doc: ContractDoc, path: str, reading: RowReading, note: str, serv
 
 def infer_periods(unit_price: Optional[Decimal], quantity: Decimal, amount: Optional[Decimal],
                   basis: str, term: Optional[int]) -> Optional[Decimal]:
-    """Periods a row bills when no cell states them: the ones its arithmetic shows."""
+    """Periods a row bills when no cell states them: the ones its arithmetic shows; when it
+    shows none, the term, or without a term the usual count nearest the row's figures (none
+    when the row has no figures to show it)."""
     candidates: list[Decimal] = []
     if basis == "month":
         candidates = [Decimal(term)] if term else []
         candidates += [Decimal(12), Decimal(1)]
     elif basis == "year":
         candidates = [Decimal(1)] + ([Decimal(term) / 12] if term else [])
-    if unit_price is not None and amount is not None and unit_price and quantity:
+    if unit_price is not None and amount is not None and unit_price and quantity and amount > 0:
         exact = amount / (unit_price * quantity)
         for candidate in candidates:
             if abs(exact - candidate) <= Decimal("0.005") * candidate:
                 return candidate
         if exact == exact.to_integral_value() and 0 < exact <= MAX_PERIOD_MONTHS:
             return exact
+        if not term and candidates:
+            return min(candidates, key=lambda c: abs((exact / c).ln()))
+    elif not term:
+        return None
     return candidates[0] if candidates else None
+
+
+def agreeing_reading(product: Optional[Decimal], amount: Optional[Decimal], basis: str,
+                     periods: Optional[Decimal]) -> tuple[str, Optional[Decimal]]:
+    """Under a basis the document does not state, the reading the row's own arithmetic bears out:
+    a price × quantity that gives the amount once over a 12-month term is priced per year."""
+    if product is None or amount is None or periods is None or _agrees(product * periods, amount):
+        return basis, periods
+    other = {"month": ("year", periods / 12), "year": ("month", periods * 12)}.get(basis)
+    if other is not None and _agrees(product * other[1], amount):
+        return other
+    return basis, periods
+
+
+def _agrees(expected: Decimal, amount: Decimal) -> bool:
+    return abs(expected - amount) <= max(Decimal("0.01"), amount / 10000)
 
 
 def normalize(reading, service: str, unit_price: Optional[Decimal], quantity: Optional[Decimal],

@@ -3,8 +3,12 @@
 A chain of small steps, each "given X, return Y": line → cells (tab-, pipe- or
 space-aligned; single spaces under a header whose words are column names) → table blocks (runs of cell lines, tolerating blank lines, page
 breaks and short sum lines) → tables split at header rows → header roles from
-the synonym table in extractors/vocab/tables.toml. Interpreting rows as price
-lines is the line-item extractor's job; this stage only gives structure.
+the synonym table in extractors/vocab/tables.toml (header words matched with
+OCR's stray spaces removed: "计价 单位", "报价单 位"). A table holds line items
+when its header names a price column, or when it is an order table: a quantity
+column and rows whose cells hold counts with their units or price bases
+(1vCPU, 100 GB, 元/100GB·月). Interpreting rows as price lines is the line-item
+extractor's job; this stage only gives structure.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from typing import Optional
 import regex
 
 from extractors.lexicon import load
+from extractors.values.units import cell_kind
 from pipeline.document import ContractDoc, Line, Span
 
 MIN_CELLS = 2
@@ -24,6 +29,9 @@ MAX_LOOSE_LINE_CHARS = 40
 MAX_TRAILING_SUM_LINES = 8
 MAX_CONTINUATION_GAP = 30
 MAX_FRAGMENT_CHARS = 4
+MIN_ORDER_ROW_SHARE = 0.5
+COUNT_KINDS = ("number", "unit")
+UNIT_KINDS = ("unit", "basis")
 
 PIPE_RULE = regex.compile(r"^[\s|:+\-=]+$")
 SPACE_SPLIT = regex.compile(r"(?: {2,}|\u3000+)")
@@ -79,12 +87,43 @@ class Table:
 
     @property
     def is_price_table(self) -> bool:
-        spec = load("tables")["price_table"]
-        roles = set(self.roles)
-        return bool(roles & set(spec["price"])) and len(roles) >= spec["min_roles"]
+        """Whether the rows are line items: a price table, or an order table its cells confirm."""
+        return names_prices(self.roles) or (names_quantities(self.roles) and holds_orders(self.rows))
 
     def role_column(self, role: str) -> Optional[HeaderColumn]:
         return next((c for c in self.columns if c.role == role), None)
+
+
+def names_prices(roles: list[str]) -> bool:
+    """A header with a price column (单价, 金额) among enough roles."""
+    spec = load("tables")["price_table"]
+    return bool(set(roles) & set(spec["price"])) and len(set(roles)) >= spec["min_roles"]
+
+
+def names_quantities(roles: list[str]) -> bool:
+    """A header with a quantity column (数量): an order table when its rows hold counts and units."""
+    return bool(set(roles) & set(load("tables")["price_table"]["order"]))
+
+
+def names_orders(roles: list[str]) -> bool:
+    """A header with a quantity and a unit or price-basis column (数量, 计价单位, 报价单位)."""
+    return names_quantities(roles) and bool(set(roles) & set(load("tables")["price_table"]["order_units"]))
+
+
+def holds_orders(rows: list["Row"]) -> bool:
+    """Most rows with a figure also hold a count and, in another cell, a unit or a price basis
+    ("6 | 1vCPU | 元/CPU·月 | 1128"), as an order's rows do; a staff list's ages do not."""
+    counted = [row for row in rows if any(cell_kind(c.text) == "number" for c in row.cells)]
+    orders = [row for row in counted if is_order_row(row)]
+    return bool(orders) and len(orders) >= MIN_ORDER_ROW_SHARE * len(counted)
+
+
+def is_order_row(row: "Row") -> bool:
+    """A row with a count (12, 65.82, 20TB) and, in another cell, a unit or basis (1 套, 元/台·月)."""
+    kinds = [cell_kind(c.text) for c in row.cells]
+    counts = [n for n, kind in enumerate(kinds) if kind in COUNT_KINDS]
+    units = [n for n, kind in enumerate(kinds) if kind in UNIT_KINDS]
+    return any(c != u for c in counts for u in units)
 
 
 def find_tables(doc: ContractDoc) -> ContractDoc:
@@ -170,13 +209,16 @@ def single_space_rows(lines: list[Line], rows: list[Optional[Row]]) -> None:
             header = header if rows[i] is None else None
             continue
         if header is None and (line.text.strip().count(" ") < MIN_SPACE_CELLS - 1
-                               or not price_words().search(line.text)):
-            continue  # too few words for a header, or no price column among them
+                               or not header_words().search(line.text)):
+            continue  # too few words for a header, or no price or quantity column among them
         words = _word_row(line)
         if words is None:
             continue
+        if header is None:
+            words = merge_split_words(words)
         columns = header_columns(words) if len(words.cells) >= MIN_SPACE_CELLS else None
-        if columns is not None and Table(header=words, columns=columns).is_price_table:
+        roles = [c.role for c in columns] if columns is not None else []
+        if columns is not None and (names_prices(roles) or names_orders(roles)):
             rows[i], header, idle = words, words, 0
             service_at = next((c.column for c in columns if c.role == "service"), 1)
             continue
@@ -195,11 +237,40 @@ def single_space_rows(lines: list[Line], rows: list[Optional[Row]]) -> None:
 
 
 @lru_cache(maxsize=None)
-def price_words() -> regex.Pattern:
-    """Any name of a price column (单价, 金额, …): a header of a price table holds one."""
+def header_words() -> regex.Pattern:
+    """Any name of a price or quantity column (单价, 金额, 数量, …): a line-item table's header holds one."""
     spec = load("tables")
-    words = [w for role in spec["price_table"]["price"] for w in spec["roles"][role]["exact"]]
+    roles = spec["price_table"]["price"] + spec["price_table"]["order"]
+    words = [w for role in roles for w in spec["roles"][role]["exact"]]
     return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def merge_split_words(words: Row) -> Row:
+    """A header line's words with the ones OCR split rejoined: "计价 单位" → 计价单位,
+    "报价单 位" → 报价单位, "服务期 (月)" → 服务期 (月). Two words join when together they
+    are a column name and the first alone is not, or when the second is only a bracketed hint."""
+    cells: list[Cell] = []
+    for cell in words.cells:
+        previous = cells[-1] if cells else None
+        if previous is not None and _joins(previous.text, cell.text):
+            joined = previous.span.sub(0, cell.span.end - previous.span.start)
+            cells[-1] = Cell(joined, previous.column)
+            continue
+        cells.append(Cell(cell.span, len(cells)))
+    return Row(words.line, cells, len(cells))
+
+
+def _joins(first: str, second: str) -> bool:
+    if HEADER_HINT.fullmatch(second):
+        return True
+    return exact_role(first) is None and exact_role(first + second) is not None
+
+
+@lru_cache(maxsize=4096)
+def exact_role(text: str) -> Optional[str]:
+    """The role whose synonym list holds the text exactly (spaces and bracketed hints aside)."""
+    bare = HEADER_HINT.sub("", text).replace(" ", "").strip(":：")
+    return next((role for role, spec in load("tables")["roles"].items() if bare in spec["exact"]), None)
 
 
 def _word_row(line: Line) -> Optional[Row]:
@@ -325,6 +396,9 @@ def header_role(cell_text: str) -> Optional[tuple[str, str]]:
             return role, " ".join(hints)
     for role, spec in roles.items():
         if any(bare.startswith(word) and len(word) >= 2 for word in spec["exact"]):
+            return role, " ".join(hints)
+    for role, spec in roles.items():
+        if any(bare.endswith(word) and len(bare) > len(word) for word in spec.get("suffix", ())):
             return role, " ".join(hints)
     return None
 

@@ -2,8 +2,10 @@
 
 A billing unit as written ("100GB", "1 TB", "1Mb 带宽", "1 个云主机", "1P") is
 split into a count and a unit name; measures (storage, bandwidth, compute) are
-converted with pint, count-like units map to fixed base names. The vocabulary
-lives in extractors/vocab/units.toml.
+converted with pint, count-like units map to fixed base names. Price bases are
+read from 元/月, 元/年/套 or 元/100GB·月 (the unit priced before the period). A
+table cell's kind (number, period, basis, unit or text) comes from the same
+readers. The vocabulary lives in extractors/vocab/units.toml.
 """
 from __future__ import annotations
 
@@ -15,6 +17,16 @@ from typing import Optional
 import regex
 
 from extractors.lexicon import alternation, load
+from extractors.values.numbers import parse_plain_number
+
+#: A count of periods in a cell: "12个月", "8 次", "3年".
+PERIOD_CELL = regex.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>个月|月|年|次|期|天|个季度|季度)$")
+#: A price basis in words only: "每月", "按年".
+BASIS_WORDS = regex.compile(r"^(?:每|按)(?:月|年|次)$")
+#: A figure followed by its price basis: "7000元/月", "¥12 元/GB".
+PRICE_WITH_BASIS = regex.compile(r"^\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)\s*元?\s*/\s*[^\d\s]{1,8}$")
+#: The unit a price is per, after 元/: "元/套", "元 / 1 台".
+PER_UNIT = regex.compile(r"^(?:元|人民币)\s*/\s*(?P<unit>[^/]{1,12})$")
 
 
 @dataclass(frozen=True)
@@ -111,12 +123,63 @@ def service_unit_rule(service: str) -> Optional[ServiceUnit]:
 
 @lru_cache(maxsize=None)
 def _basis_pattern() -> regex.Pattern:
-    return regex.compile(r"元?\s*/\s*(?P<basis>" + alternation(list(load("units")["bases"])) + r")")
+    """元/月, 元/年/套 and 元/100GB·月: the basis word, and the unit priced when one is written."""
+    words = alternation(list(load("units")["bases"]))
+    return regex.compile(
+        r"(?P<lead>(?:元|人民币)?)\s*/\s*[(（]?\s*(?:"
+        r"(?P<unit>[^/·•・‧()（）]{1,12}?)\s*[·•・‧]\s*(?P<per>" + words + r")"
+        r"|\d*\s*(?P<basis>" + words + r")(?:\s*/\s*(?P<after>[^/\s,，;；。()（）]{1,8}))?)\s*[)）]?")
 
 
 def read_basis(text: str) -> Optional[str]:
-    """month, year, time or piece from '元/月', '/年', '元/次' and the like."""
+    """month, year, time or piece from '元/月', '/年', '元/次', '元/100GB·月' and the like."""
     match = _basis_pattern().search(text)
     if not match:
         return None
-    return load("units")["bases"][match.group("basis")]
+    return load("units")["bases"][match.group("per") or match.group("basis")]
+
+
+def basis_unit(text: str) -> Optional[tuple[int, int]]:
+    """Where a basis cell names the unit priced ("台" in 元/台·月, "套" in 元/年/套 or 元/套)."""
+    match = _basis_pattern().fullmatch(text.strip())
+    if match is not None:
+        group = "unit" if match.group("unit") else "after"
+    else:
+        match, group = PER_UNIT.match(text.strip()), "unit"
+    if match is None or not match.group(group):
+        return None
+    offset = text.index(text.strip())
+    return offset + match.start(group), offset + match.end(group)
+
+
+def is_basis_cell(text: str) -> bool:
+    """A cell that only states a price basis: 元/月, 每月, 元 /100GB·月, 元/套."""
+    compact = text.replace(" ", "")
+    if BASIS_WORDS.match(compact) or _basis_pattern().fullmatch(compact):
+        return True
+    match = PER_UNIT.match(compact)
+    return match is not None and read_unit(match.group("unit")) is not None
+
+
+def price_figure(text: str) -> Optional[Decimal]:
+    """A cell's figure, also when a price basis follows it ("7000元/月")."""
+    value = parse_plain_number(text)
+    if value is None:
+        match = PRICE_WITH_BASIS.match(text)
+        if match:
+            value = parse_plain_number(match.group("n"))
+    return value
+
+
+@lru_cache(maxsize=16384)
+def cell_kind(text: str) -> str:
+    """What a table cell holds: number, period, basis, unit or text."""
+    if price_figure(text) is not None:
+        return "number"
+    if PERIOD_CELL.match(text):
+        return "period"
+    if is_basis_cell(text):
+        return "basis"
+    if read_unit(text) is not None:
+        return "unit"
+    return "text"
