@@ -1,0 +1,60 @@
+"""The resolver on small cases: readings that reconcile the figures are not contradictions."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pipeline.language import extract_text
+from pipeline.resolve import parts_reconcile, period_readings, subset_sums
+
+HEAD = """云资源服务合同
+合同编号：RS-01
+甲方：某市数据局
+乙方：某云科技有限公司
+第一条 服务费
+"""
+
+
+def findings(text: str) -> list[tuple]:
+    return [(f.check, f.found, f.severity) for f in extract_text(HEAD + text, "r.txt").record.findings]
+
+
+def test_subset_sums_cover_every_combination_of_two_or_more():
+    sums = {total for total, _ in subset_sums([Decimal(1), Decimal(2), Decimal(4)])}
+    assert sums == {Decimal(3), Decimal(5), Decimal(6), Decimal(7)}
+
+
+def test_nested_parts_reconcile_when_some_of_them_add_up():
+    parts = [Decimal(900), Decimal(300), Decimal(600), Decimal(100)]  # 900 = 300 + 600; total 1000
+    assert parts_reconcile(parts, Decimal(1000))
+    assert not parts_reconcile([Decimal(300), Decimal(600)], Decimal(1000))
+
+
+def test_period_readings_offer_a_year_twelve_months_and_the_term():
+    assert period_readings(Decimal(12), 6) == [Decimal(1), Decimal(6), Decimal("0.5")]
+
+
+def test_a_percent_of_one_part_is_not_a_payment_percent_error():
+    text = ("1、本合同服务费总额为人民币 100000.00 元。其中：（1）计算服务费为人民币 60000.00 元；"
+            "（2）存储服务费为人民币 40000.00 元。\n"
+            "2、合同签订后支付计算服务费的50%即人民币 30000.00 元；验收后支付其余款项人民币 70000.00 元。\n")
+    assert [f for f in findings(text) if f[0] == "payment_percent"] == []
+
+
+def test_a_percent_of_the_total_that_disagrees_is_an_error():
+    text = ("1、本合同服务费总额为人民币 100000.00 元。\n第二条 付款方式\n"
+            "1、合同签订后10日内，甲方向乙方支付合同总额的50%，即人民币40000.00元。\n"
+            "2、验收合格后10日内，甲方向乙方支付合同总额的50%，即人民币60000.00元。\n")
+    assert ("payment_percent", 40000.0, "error") in findings(text)
+
+
+def test_a_cap_stated_twice_with_two_values_is_a_restated_amount():
+    text = ("1、本合同服务费总额为人民币 100000.00 元。其中：（1）算力服务费为人民币 70000.00 元"
+            "（最终结算金额不得超过 70000.00 元）；（2）存储服务费为人民币 30000.00 元。\n"
+            "第二条 结算\n按月结算算力服务费用，最终结算金额不得超过72000元。\n")
+    assert findings(text) == [("restated_amount", 72000.0, "error")]
+
+
+def test_a_budget_stated_beside_the_total_is_not_a_restatement():
+    text = ("1、本合同总金额为人民币 95000.00 元。\n"
+            "2、本项目采购预算金额为人民币 100000.00 元。\n")
+    assert [f for f in findings(text) if f[0] == "restated_amount"] == []
