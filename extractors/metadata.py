@@ -1,12 +1,18 @@
 """Extractor: contract metadata (number, title, project, dates, term, total, tax).
 
-Labels and their synonyms come from extractors/vocab/metadata.toml. Every
-statement of the contract total is kept in `doc.facts["total_statements"]` so
-the cross-checks can compare restatements; the first one in the body is the
-record's total.
+Labels and their synonyms come from extractors/vocab/metadata.toml. The title
+is the heading that names the contract, past any web-page chrome (breadcrumbs,
+navigation) an exported announcement carries above it. Statements of the
+contract total are kept in `doc.facts["total_statements"]` so the cross-checks
+can compare restatements; the record's total comes first there. An installment
+("支付…第一笔…服务费用X元") or one fee ("扩展服务费用为X元") is no statement of the
+total; among the statements the first plain one is the total, unless another is
+supported by the document's own arithmetic (its price table's total, or a second
+statement of the same figure) and it is not.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -18,18 +24,38 @@ from extractors.common import Statement, as_written, price_table_lines, prose_li
 from extractors.lexicon import alternation, load
 from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.dates import DATE, months_between, parse_date
-from extractors.values.numbers import MONEY, PERCENT, as_float, money_end, money_value, parse_small_int, to_decimal
+from extractors.values.numbers import (MONEY, NUMBER, PERCENT, WAN, as_float, money_end, money_value,
+                                      parse_small_int, to_decimal)
 from pipeline.document import ContractDoc, Line, Span
+from pipeline.textnorm import without_letter_spacing
 
 BLANK_VALUE = regex.compile(r"^[_\-—\s/]*$")
+CODE_CHARS = regex.compile(r"[0-9A-Za-z]")
 MAX_TITLE_CHARS = 60
-MAX_PROJECT_CONTINUATION_CHARS = 24
+TITLE_SCAN_LINES = 60
+TITLE_WINDOW = 8
+TITLE_PROSE = regex.compile(r"[，,。；;！!？?]")
+BREADCRUMB = regex.compile(r"\S\s*[>»›→]\s*\S")
+MAX_PROJECT_CONTINUATION_CHARS = 36
+MAX_PROJECT_CONTINUATIONS = 3
+PROJECT_LOOKAHEAD = 6
+LIST_PREFIX = r"(?:[一二三四五六七八九十\d]{1,3}\s*[、.．]\s*|[(（]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]\s*)?"
+HEADING_START = regex.compile(r"^\s*(?:第\s*[一二三四五六七八九十百\d]+\s*[条章]|[一二三四五六七八九十]+\s*[、.．])")
 TOTAL_WINDOW = 80
 TERM_WINDOW = 40
 TOTAL_GAP = regex.compile(r"(?:[\s()（）:：为是约共计合人民币含税小写大写¥￥、,，的即" + "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正"
                           + r"]|[(（][^()（）\d]{1,12}[)）])*")
 TITLE_TAIL = regex.compile(r"(?:服务|采购|租赁|租用)?(?:合同书?|协议书?)(?:[(（][^)）]{1,10}[)）])?")
 BARE_DATE_LABEL = regex.compile(r"^\s*(?:签署|签订|签字)?日期\s*[:：]?\s*")
+#: Right before a total label, these make it the amount excluding tax ("不含税金额", "未含税总价").
+EXCL_TAX_BEFORE = regex.compile(r"(?:不|未)(?:含(?:增值)?税的?)?$")
+TOTAL_TOLERANCE = Decimal("0.005")
+PHRASE_START = regex.compile(r"[，,:：；;()（）]")
+LIST_PREFIX_AT_START = regex.compile(r"^[\s\-•*]*" + LIST_PREFIX)
+WORD = regex.compile(r"[\p{Han}A-Za-z]")
+#: A bare figure under a label that states its unit: "合同金额（元）：312800.00", "(万元) 31.28".
+YUAN_LABEL = regex.compile(r"\s*[(（]\s*(?:人民币)?\s*(?P<wan>万)?元\s*[)）]\s*[:：]?\s*(?:人民币)?\s*[¥￥]?\s*"
+                           r"(?P<n>\d+(?:\.\d+)?)(?![\d.%])")
 NOT_A_TERM = r"提前|内|前|后|满|延续|超过|不少于|至少|以上|以内"
 
 
@@ -40,12 +66,21 @@ def patterns() -> dict[str, regex.Pattern]:
     return {
         "contract_no": regex.compile(
             r"(?:" + label("contract_no") + r")\s*[:：]?\s*(?P<v>[^\s:：，,。；;]{0,60})"),
-        "project_name": regex.compile(r"^\s*(?:" + label("project_name") + r")\s*[:：]\s*(?P<v>.*?)\s*$"),
+        **{f"project_name{i}": regex.compile(
+            r"^\s*" + LIST_PREFIX + r"(?:" + alternation(words) + r")\s*[:：]\s*(?P<v>.*?)\s*$")
+            for i, words in enumerate(vocab["labels"]["project_name"])},
         "signed_label": regex.compile(r"(?:" + label("signed_date") + r")\s*[:：]?\s*"),
         **{f"term{i}": regex.compile(
             r"(?:" + alternation(words) + r")(?:(?!" + NOT_A_TERM + r")[^。；;\n]){0," + str(TERM_WINDOW) + r"}?(?<![\d.])(?P<n>\d{1,3}|[一二三四五六七八九十两]+)\s*"
             r"(?P<u>个月|年)(?!\s*\d{1,2}\s*月)(?!度|底|初)") for i, words in enumerate(vocab["labels"]["term"])},
-        "total": regex.compile(r"(?:" + label("total") + r")"),
+        "total": regex.compile(r"(?P<strong>" + label("total") + r")|(?P<weak>" + label("total_weak") + r")"),
+        "installment": regex.compile(alternation(vocab["installment_cues"])),
+        "total_scope": regex.compile(alternation(vocab["total_scope_words"])),
+        "payment_verb": regex.compile(alternation(vocab["payment_verbs"])),
+        "sum_line": regex.compile(alternation(vocab["table_total_words"])),
+        "term_heading": regex.compile(alternation(vocab["term_headings"])),
+        "not_term_heading": regex.compile(alternation(vocab["not_term_headings"])),
+        "chrome": regex.compile(alternation(vocab["chrome_words"])),
         "excl_tax": regex.compile(r"(?:" + label("excl_tax") + r")\s*[:：为]?"),
         "tax_rate": regex.compile(
             r"(?:" + label("tax_rate") + r")\s*(?:为|是|[:：])?\s*(?P<n>\d+(?:\.\d+)?)\s*%"
@@ -59,7 +94,10 @@ def extract(doc: ContractDoc) -> ContractDoc:
     meta = doc.record.contract
     body = [ln for ln in doc.lines if not ln.furniture]
     meta.title = _cite(doc, "contract.title", title(body))
-    meta.project_name = _cite(doc, "contract.project_name", project_name(body))
+    project = project_name(body)
+    if project:
+        meta.project_name = joined(project)
+        doc.cite("contract.project_name", project)
     meta.contract_no = _cite(doc, "contract.contract_no", contract_no(doc))
     signed = signed_date(doc)
     if signed:
@@ -107,18 +145,36 @@ def _cite(doc: ContractDoc, path: str, found: Optional[list[Span]]) -> Optional[
 
 
 def title(lines: list[Line]) -> Optional[list[Span]]:
-    """The document heading: the first short line naming an agreement."""
-    words = load("metadata")["title_words"]
-    candidates = [ln for ln in lines[:60] if ln.text.strip() and "\t" not in ln.text]
-    for i, line in enumerate(candidates[:8]):
-        text = line.text.strip()
-        if len(text) <= MAX_TITLE_CHARS and any(w in text for w in words) and not regex.search(r"[:：]", text):
-            spans = [_stripped(line.span)]
+    """The document heading: the first short line naming a contract past any page chrome,
+    else the first naming a service or purchase, else the first line."""
+    candidates = [ln for ln in lines[:TITLE_SCAN_LINES]
+                  if ln.text.strip() and "\t" not in ln.text and not is_chrome(ln.text)]
+    window = candidates[:TITLE_WINDOW]
+    vocab = load("metadata")
+    for words in (vocab["title_words"], vocab["weak_title_words"]):
+        for i, line in enumerate(window):
             following = candidates[i + 1].text.strip() if i + 1 < len(candidates) else ""
-            if TITLE_TAIL.fullmatch(following):
-                spans.append(_stripped(candidates[i + 1].span))
-            return spans
+            tail = TITLE_TAIL.fullmatch(following) is not None
+            if is_heading(line.text, words) or (tail and is_heading(line.text, vocab["weak_title_words"])):
+                spans = [_stripped(line.span)]
+                if tail:
+                    spans.append(_stripped(candidates[i + 1].span))
+                return spans
     return [_stripped(candidates[0].span)] if candidates else None
+
+
+def is_heading(text: str, words: list[str]) -> bool:
+    """A short line holding one of `words`, with no label colon and no sentence marks."""
+    text = text.strip()
+    return (len(text) <= MAX_TITLE_CHARS and any(w in text for w in words)
+            and not regex.search(r"[:：]", text) and not TITLE_PROSE.search(text))
+
+
+def is_chrome(text: str) -> bool:
+    """A line of the web page around an exported announcement: breadcrumbs, navigation."""
+    text = text.strip()
+    return (BREADCRUMB.search(text) is not None or patterns()["chrome"].search(text) is not None
+            or text in load("metadata")["chrome_lines"])
 
 
 def _stripped(span: Span) -> Span:
@@ -128,29 +184,64 @@ def _stripped(span: Span) -> Span:
 
 
 def project_name(lines: list[Line]) -> Optional[list[Span]]:
-    pattern = patterns()["project_name"]
-    for i, line in enumerate(lines):
-        match = pattern.match(line.text)
-        if not match or not match.group("v").strip():
-            continue
-        spans = [line.span.sub(match.start("v"), match.end("v"))]
-        following = [ln for ln in lines[i + 1:i + 6] if ln.text.strip()]
-        if following:
-            nxt = following[0].text.strip()
-            if (len(nxt) <= MAX_PROJECT_CONTINUATION_CHARS and not regex.search(r"[:：\t]", nxt)
-                    and not regex.search(r"\d{4}\s*年\s*\d{1,2}\s*月", nxt)
-                    and not any(w in nxt for w in load("metadata")["title_words"][:3])):
-                spans.append(_stripped(following[0].span))
-        return spans
+    """The value of the strongest project label present (项目名称 before 合同名称), with the
+    lines it wraps onto."""
+    for i in range(len(load("metadata")["labels"]["project_name"])):
+        pattern = patterns()[f"project_name{i}"]
+        for n, line in enumerate(lines):
+            match = pattern.match(line.text)
+            if match and match.group("v").strip():
+                return [line.span.sub(match.start("v"), match.end("v"))] + continuation(lines, n)
     return None
 
 
+def continuation(lines: list[Line], number: int) -> list[Span]:
+    """The lines a value on line `number` wraps onto: short lines that are no label, heading,
+    date or title; the first may follow blank lines, the next ones follow directly."""
+    spans: list[Span] = []
+    for line in lines[number + 1:number + 1 + PROJECT_LOOKAHEAD]:
+        text = line.text.strip()
+        if not text:
+            if spans:
+                break
+            continue
+        if not continues_value(text) or len(spans) == MAX_PROJECT_CONTINUATIONS:
+            break
+        spans.append(_stripped(line.span))
+    return spans
+
+
+def continues_value(text: str) -> bool:
+    return (len(text) <= MAX_PROJECT_CONTINUATION_CHARS and not regex.search(r"[:：\t]", text)
+            and not TITLE_PROSE.search(text)
+            and not regex.search(r"\d{4}\s*年\s*\d{1,2}\s*月", text) and not HEADING_START.match(text)
+            and not any(w in text for w in load("metadata")["title_words"]))
+
+
+def joined(spans: list[Span]) -> Optional[str]:
+    """Spans of a value wrapped over lines, as one string: the line breaks OCR or a text layer
+    put inside a name are dropped, except between two Latin letters or digits; other
+    whitespace is collapsed as in `as_written`."""
+    pieces = [" ".join(without_letter_spacing(piece).split()) for span in spans for piece in span.raw_text.split("\n")]
+    parts = [piece for piece in pieces if piece]
+    if not parts:
+        return None
+    text = parts[0]
+    for part in parts[1:]:
+        words = text[-1].isascii() and text[-1].isalnum() and part[0].isascii() and part[0].isalnum()
+        text += (" " if words else "") + part
+    return text
+
+
 def contract_no(doc: ContractDoc) -> Optional[list[Span]]:
+    """The value of the first 合同编号-style label that holds a code (digits or Latin letters);
+    a blank, or a value that is itself the next label ("合同编号：签订地点：…"), is none."""
     pattern = patterns()["contract_no"]
     for line in doc.lines:
         for match in pattern.finditer(line.text):
             value = match.group("v")
-            if value and not BLANK_VALUE.match(value) and any(ch.isalnum() for ch in value):
+            if (value and not BLANK_VALUE.match(value) and CODE_CHARS.search(value)
+                    and not regex.match(r"\s*[:：]", line.text[match.end("v"):])):
                 return [line.span.sub(match.start("v"), match.end("v"))]
     return None
 
@@ -162,7 +253,7 @@ def signed_date(doc: ContractDoc) -> Optional[tuple[date, Span]]:
         match = label.search(line.text) or BARE_DATE_LABEL.match(line.text)
         if match:
             found = DATE.search(line.text, match.end())
-            if found and found.start() - match.end() <= 4:
+            if found and found.start() - match.end() <= 4 and whole_date(line.text, found):
                 parsed = parse_date(found)
                 if parsed:
                     return parsed, line.span.sub(found.start(), found.end())
@@ -179,6 +270,13 @@ def signed_date(doc: ContractDoc) -> Optional[tuple[date, Span]]:
             if parsed:
                 return parsed, line.span.sub(found[0].start(), found[0].end())
     return None
+
+
+def whole_date(text: str, found: regex.Match) -> bool:
+    """Whether a date match is one date as written, not "2026 年 5 月" run into the next
+    cell's "2026…" (a day taken from another figure)."""
+    day_end = found.end("d")
+    return "\t" not in text[found.start():day_end] and not text[day_end:day_end + 1].isdigit()
 
 
 def service_period(doc: ContractDoc) -> Optional[tuple[tuple[date, Span], tuple[date, Span]]]:
@@ -199,9 +297,26 @@ def service_period(doc: ContractDoc) -> Optional[tuple[tuple[date, Span], tuple[
 
 
 def term_months(doc: ContractDoc) -> Optional[tuple[int, Span]]:
-    """The stated term; stronger labels (服务期限, 为期) win over weaker ones (提供)."""
+    """The stated term; stronger labels (服务期限, 为期) win over weaker ones (提供), and a
+    statement in the clause about the term (第四条 服务期限) over one elsewhere (a service's
+    own 服务期 in the scope clause), unless only the weakest label (提供) states it there."""
     lines = prose_lines(doc, ("preamble", "clause"))
-    for i in range(len(load("metadata")["labels"]["term"])):
+    about_term = term_clause_lines(doc)
+    in_term_clause = [ln for ln in lines if ln.number in about_term]
+    labels = len(load("metadata")["labels"]["term"])
+    return term_in(in_term_clause, labels - 1) or term_in(lines, labels)
+
+
+def term_clause_lines(doc: ContractDoc) -> set[int]:
+    """Line numbers of the clauses whose heading is about the term."""
+    heading, excluded = patterns()["term_heading"], patterns()["not_term_heading"]
+    return {ln.number for s in doc.sections if s.kind == "clause"
+            and heading.search(s.title) and not excluded.search(s.title) for ln in s.lines(doc)}
+
+
+def term_in(lines: list[Line], strengths: int) -> Optional[tuple[int, Span]]:
+    """The first term the strongest matching label among the `strengths` strongest states in `lines`."""
+    for i in range(strengths):
         pattern = patterns()[f"term{i}"]
         for line in lines:
             for match in pattern.finditer(line.text):
@@ -212,34 +327,123 @@ def term_months(doc: ContractDoc) -> Optional[tuple[int, Span]]:
     return None
 
 
+@dataclass(frozen=True)
+class TotalReading:
+    """One statement of the contract total in the body."""
+
+    figure: Statement
+    words: Optional[Statement]
+    paying: bool  # inside a payment sentence ("甲方支付合同总价款…"): believed less than a plain statement
+
+
 def total_statements(doc: ContractDoc) -> list[tuple[Statement, Optional[Statement]]]:
-    """Each (figure, 大写) statement of the contract total in the body, in order."""
+    """The statements of the contract total, the record's total first, the others in order.
+
+    The record's total is the first plain statement, unless another one is supported by the
+    document's arithmetic (its price table's total, a second statement of the same figure)
+    and it is not. Installments and fees that are parts of the total are no statements of it.
+    A total without its 大写 takes one stated apart ("合同金额大写：…") when the two agree.
+    """
+    readings, spelled = total_readings(doc)
+    if not readings:
+        return []
+    checks = table_total_figures(doc) + [r.figure.value for r in readings]
+    supported = [sum(same_amount(r.figure.value, v) for v in checks) > 1 for r in readings]
+    best = max(range(len(readings)), key=lambda k: (supported[k], not readings[k].paying, -k))
+    chosen = readings[best]
+    words = chosen.words or next((w for w in [r.words for r in readings if r.words] + spelled
+                                  if same_amount(w.value, chosen.figure.value)), None)
+    others = [(r.figure, r.words) for k, r in enumerate(readings) if k != best]
+    return [(chosen.figure, words)] + others
+
+
+def same_amount(a: Decimal, b: Decimal) -> bool:
+    return abs(a - b) <= TOTAL_TOLERANCE
+
+
+def table_total_figures(doc: ContractDoc) -> list[Decimal]:
+    """The figures closing the price tables' total lines (合计, 总价): what the tables add up to.
+
+    Each counts twice, so that a statement equal to one is supported by it."""
+    sum_line = patterns()["sum_line"]
+    figures = []
+    for line in (doc.lines[n] for n in sorted(price_table_lines(doc))):
+        if sum_line.search(line.text):
+            numbers = NUMBER.findall(line.text)
+            value = to_decimal(numbers[-1]) if numbers else None
+            if value is not None:
+                figures += [value, value]
+    return figures
+
+
+def total_readings(doc: ContractDoc) -> tuple[list[TotalReading], list[Statement]]:
+    """Each statement of the contract total in the body's prose, one per sentence, in order,
+    and the 大写 amounts stated alone under a contract-total label."""
     label = patterns()["total"]
-    found: list[tuple[Statement, Optional[Statement]]] = []
+    installment, paying = patterns()["installment"], patterns()["payment_verb"]
+    found: list[TotalReading] = []
+    spelled: list[Statement] = []
     in_tables = price_table_lines(doc)  # a 总价 line under a table is the table's total (line items)
     lines = [ln for ln in prose_lines(doc, ("preamble", "clause")) if ln.number not in in_tables]
     for sentence in sentences(doc, lines):
         text = sentence.text
         for match in label.finditer(text):
-            window_end = min(len(text), match.end() + TOTAL_WINDOW)
-            window = text[match.end():window_end]
-            if PERCENT.match(window.lstrip(" 的")):
+            before = text[:match.start()]
+            if EXCL_TAX_BEFORE.search(before) or (match.group("weak") and names_a_part(before)):
                 continue
-            figure = MONEY.search(window)
-            if not figure or not TOTAL_GAP.fullmatch(window[:figure.start()]):
+            statement = total_after(sentence, match.end())
+            if statement is None:
+                words = spelled_after(sentence, match.end()) if match.group("strong") else None
+                spelled += [words] if words is not None else []
                 continue
-            value = money_value(figure)
-            if value is None:
-                continue
-            statement = Statement(value, sentence.sub(match.end() + figure.start("n"), match.end() + money_end(figure)),
-                                  "total")
-            words = None
-            for w_start, w_end, w_value in find_cn_amounts(window):
-                words = Statement(w_value, sentence.sub(match.end() + w_start, match.end() + w_end), "words")
-                break
-            found.append((statement, words))
+            if installment.search(before) or (match.group("weak") and paying.search(before)):
+                break  # an installment, or one fee paid: not the contract's total
+            found.append(TotalReading(statement[0], statement[1], paying.search(before) is not None))
             break
-    return found
+    return found, spelled
+
+
+def names_a_part(before: str) -> bool:
+    """Whether the words before a fee label name one service ("扩展服务费用"), not the whole
+    ("本合同项下服务费用"): what stands between the phrase's start and the label, less the
+    words of scope, list markers and filler."""
+    phrase = LIST_PREFIX_AT_START.sub("", PHRASE_START.split(before)[-1])
+    return WORD.search(patterns()["total_scope"].sub("", phrase)) is not None
+
+
+def total_after(sentence: Span, at: int) -> Optional[tuple[Statement, Optional[Statement]]]:
+    """The figure (and its 大写) a total label at `at` states, when only filler parts them."""
+    window = sentence.text[at:at + TOTAL_WINDOW]
+    if PERCENT.match(window.lstrip(" 的")):
+        return None
+    figure = figure_after(window)
+    if figure is None:
+        return None
+    start, end, value = figure
+    return Statement(value, sentence.sub(at + start, at + end), "total"), spelled_after(sentence, at)
+
+
+def figure_after(window: str) -> Optional[tuple[int, int, Decimal]]:
+    """(start, end, value in 元) of the figure opening `window`: a sum of money after filler
+    only, or a bare number under a label that states its unit ("合同金额（元）：312800.00")."""
+    in_yuan = YUAN_LABEL.match(window)
+    if in_yuan:
+        value = to_decimal(in_yuan.group("n"))
+        if value is None:
+            return None
+        return in_yuan.start("n"), in_yuan.end("n"), value * WAN if in_yuan.group("wan") else value
+    figure = MONEY.search(window)
+    if not figure or not TOTAL_GAP.fullmatch(window[:figure.start()]):
+        return None
+    value = money_value(figure)
+    return None if value is None else (figure.start("n"), money_end(figure), value)
+
+
+def spelled_after(sentence: Span, at: int) -> Optional[Statement]:
+    """The first 大写 amount in the window after a total label at `at`."""
+    for w_start, w_end, w_value in find_cn_amounts(sentence.text[at:at + TOTAL_WINDOW]):
+        return Statement(w_value, sentence.sub(at + w_start, at + w_end), "words")
+    return None
 
 
 def amount_excl_tax(doc: ContractDoc) -> Optional[Statement]:

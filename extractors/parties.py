@@ -8,14 +8,18 @@ fill that party's fields until another anchor, a heading or a run of lines
 without keys. A line naming both parties side by side ("甲方：X    乙方：Y")
 opens two columns: the keys of the lines under it go to the party whose column
 they stand in. The first statement of a field wins: the opening block comes
-first, order forms and signature pages fill what it left open. Labels live in
-extractors/vocab/parties.toml.
+first, order forms and signature pages fill what it left open (a payment
+clause's account block adds the bank details without replacing the address
+given above). A party's line repeated often enough to look like page furniture
+("甲方：X" before each block) still anchors its block. Inside clauses, where
+"甲方：…" may open prose, an anchor counts only when its value is the party's
+name. Labels live in extractors/vocab/parties.toml.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import regex
 
@@ -33,6 +37,9 @@ ACCOUNT = regex.compile(r"\d[\d\s-]{7,34}\d")
 TAX_ID = regex.compile(r"[0-9A-Z]{15,20}")
 PERSON = regex.compile(r"[\p{Han}·]{2,5}|[A-Za-z][A-Za-z .]{1,30}")
 ALIAS = regex.compile(r"\s*[(（]\s*以下(?:简称|称)[^)）]*[)）]\s*$")
+LIST_MARKER = regex.compile(r"^\s*(?:\d+\s*[、.．)）](?!\d)|[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．])\s*")
+PROSE_MARKS = regex.compile(r"[，,。；;！!？?]")
+MAX_HEADING_ANCHOR_CHARS = 16
 COMPOUND_LABEL = regex.compile(r"[/、及和]")
 POSTCODE_TAIL = regex.compile(r"\s+\d{6}$")
 MAX_CONTEXT_IDLE_LINES = 8
@@ -64,9 +71,9 @@ def vocab() -> dict:
         "any_role": regex.compile(role_pattern),
         "inner_role": regex.compile(r"[(（]\s*(" + role_pattern + r")\s*[)）]"),
         "seal_pattern": regex.compile(r"[(（]?\s*(?:" + alternation(table["seal_words"]) + r")\s*[)）]?"),
-        "anchor": regex.compile(
-            r"^\s*(?:[-•]\s*)?(?:[(（]?\s*(?P<outer>" + role_pattern + r")\s*[)）]?)\s*"
-            r"(?:[(（]\s*(?P<inner>" + role_pattern + r")\s*[)）]|[(（][^)）]{1,6}[)）])?\s*(?:名称)?\s*[:：]?\s*$"),
+        "role_tail": regex.compile(r"\s*[(（]\s*(?:" + role_pattern + r")\s*[)）]\s*$"),
+        "value_stop": regex.compile(alternation(table["value_stops"])),
+        "name_endings": tuple(table["name_endings"]),
         "suffixes": tuple(table["suffixes"]),
         "context_words": tuple(table["context_words"]),
         "seal": tuple(table["seal_words"]),
@@ -82,7 +89,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
     clause_lines = {ln.number for s in doc.sections if s.kind == "clause" for ln in s.lines(doc)}
     headings = {s.first_line for s in doc.sections}
     for line in doc.lines:
-        if line.furniture or not line.text.strip():
+        if not line.text.strip() or (line.furniture and anchor_role(line.text) is None):
             continue
         if line.number in headings:
             reader.forget_context()
@@ -172,25 +179,24 @@ class PartyReader:
     def read_prose(self, line: Line, in_clause: bool) -> bool:
         text = line.text
         if ":" not in text:
-            return False
-        keys = list(KEY_VALUE.finditer(text))
+            return self.read_context_heading(text)
+        keys = find_keys(text)
         if not keys:
             return False
         found = False
         line_role: Optional[str] = None
         self.read_columns(keys)
-        for n, match in enumerate(keys):
-            end = keys[n + 1].start() if n + 1 < len(keys) else len(text)
-            value_span = _trim(line.span.sub(match.end(), end))
-            label = match.group("k")
-            role, key, rest = read_label(label)
+        for n, found_key in enumerate(keys):
+            end = keys[n + 1].start if n + 1 < len(keys) else len(text)
+            value_span = _trim(line.span.sub(found_key.end, end))
+            role, key, rest = read_label(found_key.label)
             if role is not None and key is None and rest:
                 if self.is_context_anchor(rest) and value_span is None:
                     self.role = role
                     found = True
                 continue
             if role is not None and key is None:
-                if in_clause:
+                if in_clause and not self.names_party(role, value_span):
                     continue
                 self.role = role
                 found = True
@@ -203,7 +209,9 @@ class PartyReader:
                 continue
             if role is not None:
                 line_role = role
-            target = role or self.column_role(match.start(), n, len(keys)) or line_role or self.role
+                if key == "name" and not in_clause:  # "甲方名称（盖章）：X" opens the client's block
+                    self.role = role
+            target = role or self.column_role(found_key.start, n, len(keys)) or line_role or self.role
             if target is None:
                 continue
             if in_clause and role is None and line_role is None and self.role is None:
@@ -215,13 +223,39 @@ class PartyReader:
                 self.value_next = (target, key)
         return found
 
-    def read_value_line(self, role: str, key: str, line: Line) -> bool:
-        """The value of a key that ended the line above, when this line is nothing else."""
-        text = line.text.strip()
-        if ":" in text or "\t" in text or len(text) > MAX_NAME_CHARS or not self.is_value(text):
+    def read_context_heading(self, text: str) -> bool:
+        """A short heading naming a party's details without a colon ("8. 乙方银行账户信息")
+        opens that party's context for the key lines under it."""
+        heading = LIST_MARKER.sub("", text).strip()
+        if len(heading) > MAX_HEADING_ANCHOR_CHARS or PROSE_MARKS.search(heading):
             return False
-        if key == "name" and (regex.search(r"[。；;，,]", text) or DATE.search(text)
-                              or not regex.search(r"\p{Han}{2}", text)):
+        role, key, rest = read_label(heading)
+        if role is None or key is not None or not rest or not self.is_context_anchor(rest):
+            return False
+        self.role = role
+        return True
+
+    def names_party(self, role: str, value: Optional[Span]) -> bool:
+        """Whether a role anchor inside a clause ("乙方：X") names the party rather than opening
+        prose: its value is the party's name already read, or, with none read yet, looks like one."""
+        if value is None or PROSE_MARKS.search(value.text):
+            return False
+        cleaned = clean_value("name", value)
+        if cleaned is None:
+            return False
+        known = self.drafts[role].values.get("name")
+        if known is not None:
+            return cleaned[0] == known[0]
+        return cleaned[0].endswith(vocab()["name_endings"])
+
+    def read_value_line(self, role: str, key: str, line: Line) -> bool:
+        """The value of a key that ended the line above, when this line is nothing else
+        (a date under an empty signature key is the signing date, never a field)."""
+        text = line.text.strip()
+        if (":" in text or "\t" in text or len(text) > MAX_NAME_CHARS or not self.is_value(text)
+                or DATE.search(text)):
+            return False
+        if key == "name" and (regex.search(r"[。；;，,]", text) or not regex.search(r"\p{Han}{2}", text)):
             return False
         offset = line.text.index(text)
         span = line.span.sub(offset, offset + len(text))
@@ -230,13 +264,13 @@ class PartyReader:
         self.offer(role, key, span)
         return True
 
-    def read_columns(self, keys: list[regex.Match]) -> None:
+    def read_columns(self, keys: list[Key]) -> None:
         """Open side-by-side columns when the line names both parties, close them when it names one."""
         anchors = []
-        for match in keys:
-            role, key, rest = read_label(match.group("k"))
+        for found_key in keys:
+            role, key, rest = read_label(found_key.label)
             if role is not None and key in (None, "name") and not rest:
-                anchors.append((match.start(), role))
+                anchors.append((found_key.start, role))
         if len({role for _, role in anchors}) >= 2:
             self.columns = anchors
         elif anchors:
@@ -301,6 +335,38 @@ def spaced_pair(line: Line) -> Optional[Row]:
     label = line.span.sub(match.start("label"), match.end("label"))
     value = line.span.sub(match.start("value"), match.end("value"))
     return Row(line, [Cell(label, 0), Cell(value, 1)], 2)
+
+
+class Key(NamedTuple):
+    """A label before a colon in a line: where it starts, its text, where its value starts."""
+
+    start: int
+    label: str
+    end: int
+
+
+def find_keys(text: str) -> list[Key]:
+    """The labels of a line, each before its colon. A label may hold single spaces between
+    Chinese characters ("账 号"); when the part after its last space is a label of its own
+    and the whole is none, that part is the label and the rest ends the value before it
+    ("项目联系人: 张三 联系电话: …", a form line a text layer parts with single spaces)."""
+    keys = []
+    for match in KEY_VALUE.finditer(text):
+        label, start = match.group("k"), match.start("k")
+        head, _, tail = label.rpartition(" ")
+        if head and read_label(label)[:2] == (None, None) and read_label(tail)[:2] != (None, None):
+            label, start = tail, start + len(head) + 1
+        keys.append(Key(start, label, match.end()))
+    return keys
+
+
+def anchor_role(text: str) -> Optional[str]:
+    """The role of a line that opens a party's block ("甲方：X", "乙方名称：Y"), else None."""
+    match = KEY_VALUE.match(text.lstrip())
+    if match is None:
+        return None
+    role, key, rest = read_label(match.group("k"))
+    return role if key in (None, "name") and not rest else None
 
 
 @lru_cache(maxsize=8192)
@@ -377,6 +443,10 @@ def clean_value(key: str, span: Span) -> Optional[tuple[str, list[Span]]]:
         cut = cut[:account.start()] if account else cut
     if key == "address":  # "地址/邮编: 某路9号 100000"
         cut = POSTCODE_TAIL.sub("", cut)
+    stop = vocab()["value_stop"].search(cut)  # "某公司依据《…》…": a contract run on without line breaks
+    cut = cut[:stop.start()] if stop else cut
+    if key == "name":  # "某局（甲方）"
+        cut = vocab()["role_tail"].sub("", cut)
     alias = ALIAS.search(cut)
     if alias:
         cut = cut[: alias.start()]

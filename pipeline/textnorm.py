@@ -3,9 +3,14 @@
 Full-width digits, letters and punctuation become their ASCII forms (one
 character for one, so offsets do not move); thousands separators and OCR spaces
 inside numbers are removed, and so are the spaces of letter-spaced lines
-("合 同 编 号") and the line breaks OCR put inside a paragraph (a sentence wrapped
-at the page's width becomes one line again) (offsets recorded in the
-document's `OffsetMap`).
+("合 同 编 号") and of letter-spaced labels before a colon ("项 目 名 称：…", "账 号："),
+and the line breaks OCR put inside a paragraph (a sentence wrapped at the page's
+width becomes one line again). A text exported without line breaks (a whole
+contract, or a page of it, on one line) is cut into lines before its labels
+("合同编号：", "甲方：", "采购人（甲方）："), its headings (第X条, 一、) and after
+its sentences, so that later stages see the lines a contract is written in.
+Every edit is recorded in the document's `OffsetMap`, so offsets still point
+into the raw text.
 Repeated page headers, footers and logo lines are found here and recorded as
 furniture spans, which later stages skip; they stay in the text so that a value
 printed only in a running header (a 合同编号 line) can still be found.
@@ -13,6 +18,7 @@ printed only in a running header (a 合同编号 line) can still be found.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 import regex
 
@@ -47,6 +53,35 @@ HAN_PAIR = regex.compile(r"\p{Han}(?=\p{Han})")
 MIN_LETTER_GAPS = 3
 LETTER_SPACED_SHARE = 0.5
 
+#: A label whose characters are parted by single spaces, before its colon ("项 目 名 称：", "账 号：").
+SPACED_LABEL = regex.compile(
+    r"(?:^|(?<=[\t:：，,；;。]|  ))[ \t]*(?:[\d一二三四五六七八九十]+\s*[、.．][ \t]*)?"
+    r"(?P<label>\p{Han}(?: \p{Han}){1,7})[ \t]*[:：]")
+
+#: A line this long that holds several labels or headings is a run-on export, not a paragraph.
+RUN_ON_MIN_CHARS = 200
+RUN_ON_MIN_BREAKS = 3
+#: Headings inside a run-on line: they start a line after a sentence or a space.
+RUN_ON_HEADING = regex.compile(
+    r"(?<=^|[。；;]|\s)\s*(?P<at>第\s*[一二三四五六七八九十百\d]+\s*[条章](?=\s*\p{Han})"
+    r"|[一二三四五六七八九十]{1,3}\s*[、．](?=\s*\p{Han}))")
+#: List items inside a run-on line ("（1）", "2."): they start a line too, but a long paragraph
+#: may enumerate, so they do not show a line to be run-on.
+RUN_ON_ITEM = regex.compile(
+    r"(?<=^|[。；;]|\s)\s*(?P<at>[(（]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|\d{1,2}\s*[、．.](?![\d.]))")
+#: A sentence's end inside a run-on line, unless a closing mark follows.
+RUN_ON_SENTENCE_END = regex.compile(r"[。；;](?=\s*[^\s)）」』”\]】。；;，,])")
+#: A short key after a space ("采购方式: 公开招标 合同类型: 服务类").
+RUN_ON_SPACED_KEY = regex.compile(r"(?<=\s)\p{Han}[^\s:：，,。；;()（）]{1,11}[:：]")
+BRACKET_PART = r"(?:\s*[(（][^()（）]{0,8}[)）])?"
+LABEL_BOUNDARY = r"(?<=^|[\s\d\p{P}])"
+SHORT_LABEL_CHARS = 2
+LIST_MARKER_ONLY = regex.compile(
+    r"\s*(?:第\s*[一二三四五六七八九十百\d]+\s*[条章]|[一二三四五六七八九十]{1,3}\s*[、．]"
+    r"|[(（]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|\d{1,2}\s*[、．.])\s*")
+OPENING_BRACKETS = frozenset("(（《[【「")
+CLOSING_BRACKETS = frozenset(")）》]】」")
+
 WRAP_MIN_CHARS = 20
 #: How a short line that breaks off mid-phrase ends ("本合同总金额为人民币" ⏎ "壹佰…").
 BROKEN_OFF = regex.compile(r"(?:[为的至按于和及与或、,¥]|人民币|金额|总价|合计)\s*$")
@@ -68,7 +103,8 @@ def normalize(doc: ContractDoc) -> ContractDoc:
     """Fill doc.text, doc.offsets and doc.furniture from doc.raw."""
     paged = doc.raw.translate(FULLWIDTH)
     repeated = repeated_lines(paged)
-    edits = sorted(number_edits(paged) + letter_spacing_edits(paged) + wrap_edits(paged, repeated))
+    edits = merge_edits(number_edits(paged) + letter_spacing_edits(paged) + spaced_label_edits(paged)
+                        + wrap_edits(paged, repeated) + run_on_edits(paged))
     text, doc.offsets = apply_edits(paged, edits)
     doc.text = text.replace("\f", "\n")
     doc.furniture = furniture_spans(doc.text, repeated)
@@ -88,10 +124,14 @@ def number_edits(text: str) -> list[Edit]:
                 edits.append((match.start() + i, match.start() + i + 1, ""))
     for match in SPACED_DECIMAL.finditer(text):
         edits.append((match.start(), match.end(), "."))
-    edits.sort()
+    return merge_edits(edits)
+
+
+def merge_edits(edits: list[Edit]) -> list[Edit]:
+    """The edits sorted, each one that overlaps an earlier one (or repeats it) dropped."""
     merged: list[Edit] = []
-    for edit in edits:
-        if merged and edit[0] < merged[-1][1]:
+    for edit in sorted(set(edits)):
+        if merged and (edit[0] < merged[-1][1] or edit[:2] == merged[-1][:2]):
             continue
         merged.append(edit)
     return merged
@@ -126,6 +166,97 @@ def letter_spacing_edits(text: str) -> list[Edit]:
     for line in text.split("\n"):
         if " " in line:
             edits.extend((pos + gap, pos + gap + 1, "") for gap in letter_spaced_gaps(line))
+        pos += len(line) + 1
+    return edits
+
+
+def spaced_label_edits(text: str) -> list[Edit]:
+    """Edits that drop the spaces of a letter-spaced label on a line that is not letter-spaced
+    as a whole ("项 目 名 称：某某项目"); a letter-spaced line is handled as a whole."""
+    edits: list[Edit] = []
+    pos = 0
+    for line in text.split("\n"):
+        if ":" in line and HAN_GAP.search(line):
+            for match in SPACED_LABEL.finditer(line):
+                start = pos + match.start("label")
+                edits.extend((start + i, start + i + 1, "") for i, ch in enumerate(match.group("label")) if ch == " ")
+        pos += len(line) + 1
+    return edits
+
+
+@lru_cache(maxsize=1)
+def run_on_starts() -> regex.Pattern:
+    """Where a line starts in a run-on text: before a label of the party roles, their fields
+    and the contract's own labels (extractors/vocab), any of them before a colon, and before
+    the words that open a contract's first sentence ("根据《…》").
+
+    A role-led or contract label starts a line wherever it stands ("某局供应商（乙方）："),
+    a field label of three or more characters too ("某公司法定代表人："); a two-character
+    field label ("地址：") only after a space, a digit or a mark, since it may end a longer
+    label the vocabulary does not hold.
+    """
+    from extractors.lexicon import alternation, load
+
+    parties, metadata = load("parties"), load("metadata")
+    roles = alternation([w for words in parties["roles"].values() for w in words])
+    fields = [w for words in parties["fields"].values() for w in words] + parties["other_labels"]
+    long_fields = alternation([w for w in fields if len(w) > SHORT_LABEL_CHARS])
+    short_fields = alternation([w for w in fields if len(w) <= SHORT_LABEL_CHARS])
+    labels = metadata["labels"]
+    projects = [w for words in labels["project_name"] for w in words]
+    contract = alternation(labels["contract_no"] + projects + labels["signed_date"] + metadata["run_on_labels"])
+    return regex.compile(
+        r"(?:(?:" + roles + r")" + BRACKET_PART + r"(?:" + alternation(fields) + r")?|" + contract
+        + r"|" + long_fields + r"|" + LABEL_BOUNDARY + r"(?:" + short_fields + r"))" + BRACKET_PART + r"\s*[:：]"
+        + r"|" + alternation(metadata["run_on_openers"]))
+
+
+def run_on_breaks(line: str) -> list[int]:
+    """Where the lines of a run-on line start: before labels, headings, list items and short
+    keys that follow a space, and after sentences; none when fewer than RUN_ON_MIN_BREAKS
+    labels and headings (list items and sentences do not count) show the line to be a
+    run-on export rather than a long paragraph.
+
+    No line starts inside brackets ("（项目编号：…）") or right after a list marker ("一、项目名称：")."""
+    found = {m.start() for m in run_on_starts().finditer(line)}
+    found |= {m.start("at") for m in RUN_ON_HEADING.finditer(line)}
+    if len(found) < RUN_ON_MIN_BREAKS:
+        return []
+    found |= {m.start("at") for m in RUN_ON_ITEM.finditer(line)}
+    found |= {m.start() for m in RUN_ON_SPACED_KEY.finditer(line)}
+    found |= {m.end() for m in RUN_ON_SENTENCE_END.finditer(line)}
+    depths = bracket_depths(line)
+    breaks: list[int] = []
+    last = 0
+    for at in sorted(found):
+        before = line[last:at]
+        if depths[at] or not before.strip() or LIST_MARKER_ONLY.fullmatch(before):
+            continue
+        breaks.append(at)
+        last = at
+    return breaks
+
+
+def bracket_depths(line: str) -> list[int]:
+    """For each position of `line`, how many brackets are open before it."""
+    depths, depth = [], 0
+    for ch in line:
+        depths.append(depth)
+        if ch in OPENING_BRACKETS:
+            depth += 1
+        elif ch in CLOSING_BRACKETS and depth:
+            depth -= 1
+    depths.append(depth)
+    return depths
+
+
+def run_on_edits(text: str) -> list[Edit]:
+    """Edits that cut run-on lines (a contract exported without line breaks) into lines."""
+    edits: list[Edit] = []
+    pos = 0
+    for line in text.split("\n"):
+        if len(line) >= RUN_ON_MIN_CHARS:
+            edits.extend((pos + at, pos + at, "\n") for at in run_on_breaks(line))
         pos += len(line) + 1
     return edits
 
