@@ -1,46 +1,78 @@
 """Extractor: payment installments (percent, amount in figures, 大写, 万元, trigger).
 
 Installments are sentences of the payment clauses that pay (支付, 付款, …) and
-state a share, an amount or a schedule step; invoicing sentences that pay
-nothing are not installments. Words live in extractors/vocab/clauses.toml.
+state a share, an amount or a schedule step, or that a label names as an
+installment ("第 3 次付款：…"); invoicing sentences that pay nothing are not
+installments. A figure bounded by a cap ("核算费用最高不超过 N 元") is not an installment's
+amount, and a percent of a guarantee ("合同总价 8% 的履约保函") is not its share.
+
+Each installment leaves a statement dict in `doc.facts["payment_statements"]`
+(same order as `record.payments`) for the checks: `percent`, `amount`, `words`
+(`Statement`s, when stated), `condition` (`Span`), `recurring` (bool) and `base`,
+what the percent is a share of as the sentence says it: ``"contract_total"``,
+``"other"`` (a yearly fee, a part of the services …) or None (not said).
+Words live in extractors/vocab/clauses.toml.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
-from typing import Optional
+from typing import Iterator, Optional
 
 import regex
 
-from extractors.common import Statement, as_written, doc_lines, sentences
+from extractors.common import WHITESPACE, Statement, as_written, doc_lines, sentences
 from extractors.lexicon import alternation, load
 from extractors.values.cnmoney import find_cn_amounts
-from extractors.values.numbers import MONEY, RATE, as_float, money_end, money_value, rate_value
-from pipeline.document import ContractDoc, Span
+from extractors.values.numbers import (MONEY, MONEY_PREFIX, RATE, as_float, money_end, money_value, rate_value,
+                                      to_decimal)
+from pipeline.document import ContractDoc, Line, Span
 from schemas import Payment
 
 LEADING_LABEL = regex.compile(r"^\s*(?:[-•]\s*)?[^:：,，。]{1,8}[:：]\s*")
 ITEM_NUMBER = regex.compile(r"^\s*(?:[\d一二三四五六七八九十]+[、.．)]|[(（][\d一二三四五六七八九十]+[)）])?\s*")
-PAYER_TAIL = regex.compile(r"[,，]?\s*(?:甲方|乙方)?\s*(?:应|应当|将|须|需)?\s*(?:向\S{1,4})?\s*(?:一次性)?\s*$")
-TAX_CONTEXT = regex.compile(r"税率|税额|增值税")
+ORDINAL = r"第\s*[\d一二三四五六七八九十]+\s*"
+CLAUSE_BREAK = regex.compile(r"[,，;；:：、]")
+CAP_REACH = 20
+#: Characters an installment label may carry before its pay verb ("第1次分期支付").
+LABEL_TAIL = 4
 
 
 @lru_cache(maxsize=None)
 def words() -> dict:
     spec = load("clauses")["payments"]
+    verbs = alternation(spec["pay_verbs"])
+    guarantee = alternation(spec["guarantee_words"])
     return {
-        "verb": regex.compile(alternation(spec["pay_verbs"])),
+        "verb": regex.compile(verbs),
+        "verb_noun": regex.compile(alternation(spec["verb_nouns"])),
         "schedule": regex.compile(alternation(spec["schedule_words"]) + r"|[前后]\s*\d+\s*个月"),
+        "label": regex.compile(ORDINAL + r"(?:" + alternation(spec["installment_counters"]) + r")|"
+                               + alternation(spec["schedule_words"])),
         "exclude": regex.compile(alternation(spec["exclude_words"])),
+        "tax": regex.compile(alternation(spec["tax_words"])),
         "recurring": regex.compile(alternation(spec["recurring_words"])),
         "full": regex.compile(
-            r"(?:" + alternation(spec["at_once_words"]) + r")\s*(?:" + alternation(spec["pay_verbs"]) + r")"
-            r"|(?:" + alternation(spec["pay_verbs"]) + r")\s*(?:" + alternation(spec["full_words"]) + r")"),
+            r"(?:" + alternation(spec["at_once_words"]) + r")\s*(?:" + verbs + r")"
+            r"|(?:" + verbs + r")\s*(?:" + alternation(spec["full_words"]) + r")"),
+        "payer_tail": regex.compile(
+            r"[,，]?\s*(?:" + alternation(spec["by_words"]) + r")?\s*(?:" + alternation(spec["payer_words"])
+            + r")?\s*(?:" + alternation(spec["modal_words"]) + r")?\s*(?:(?:" + alternation(spec["to_words"])
+            + r")\S{1,4})?\s*(?:" + alternation(spec["pay_adverbs"]) + r")?\s*$"),
+        "capped": regex.compile(r"(?:" + alternation(spec["cap_words"]) + r")\s*" + MONEY_PREFIX + r"$"),
+        "labelled_amount": regex.compile(
+            r"(?:" + alternation(spec["amount_labels"]) + r")\s*(?:" + alternation(spec["amount_links"])
+            + r")?\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)(?![\d.]|\s*(?:[%‰万元]|[¥￥]))"),
+        "guarantee": regex.compile(guarantee),
+        "guarantee_after": regex.compile(r"\s*的?\s*(?:" + guarantee + r")"),
+        "guarantee_before": regex.compile(r"(?:" + guarantee + r")\s*(?:" + alternation(spec["amount_links"]) + r")"),
+        "base_link": regex.compile(alternation(spec["percent_base"]["links"])),
+        "total_phrase": regex.compile(r"(?:" + alternation(spec["percent_base"]["total_words"]) + r"|\s)+"),
         "section_words": spec["section_words"],
     }
 
 
-def payment_lines(doc: ContractDoc):
+def payment_lines(doc: ContractDoc) -> list[Line]:
     sections = [s for s in doc.sections if s.kind == "clause"
                 and any(w in s.title for w in words()["section_words"])]
     if not sections:
@@ -55,69 +87,169 @@ def extract(doc: ContractDoc) -> ContractDoc:
         found = read_installment(sentence)
         if found is None:
             continue
-        index = len(payments)
-        payment = Payment(seq=index + 1)
-        path = f"payments[{index}]"
-        if found.get("percent"):
-            payment.percent = float(found["percent"].value)
-            doc.cite(f"{path}.percent", found["percent"].span)
-        if found.get("amount"):
-            payment.amount = as_float(found["amount"].value)
-            doc.cite(f"{path}.amount", found["amount"].span)
-        if found.get("words"):
-            payment.amount_in_words = as_written(found["words"].span)
-            doc.cite(f"{path}.amount_in_words", found["words"].span)
-        payment.condition = as_written(found["condition"]) if found.get("condition") else None
-        doc.cite(f"{path}.condition", found.get("condition"))
-        payments.append(payment)
+        payments.append(to_payment(doc, found, len(payments)))
         statements.append(found)
     doc.record.payments = payments
     doc.facts["payment_statements"] = statements
     return doc
 
 
+def to_payment(doc: ContractDoc, found: dict, index: int) -> Payment:
+    """The record entry of one installment statement, its values cited."""
+    payment = Payment(seq=index + 1)
+    path = f"payments[{index}]"
+    if found.get("percent"):
+        payment.percent = float(found["percent"].value)
+        doc.cite(f"{path}.percent", found["percent"].span)
+    if found.get("amount"):
+        payment.amount = as_float(found["amount"].value)
+        doc.cite(f"{path}.amount", found["amount"].span)
+    if found.get("words"):
+        payment.amount_in_words = WHITESPACE.sub("", as_written(found["words"].span) or "")
+        doc.cite(f"{path}.amount_in_words", found["words"].span)
+    payment.condition = as_written(found["condition"]) if found.get("condition") else None
+    doc.cite(f"{path}.condition", found.get("condition"))
+    return payment
+
+
 def read_installment(sentence: Span) -> Optional[dict]:
+    """The statement dict of an installment sentence (see the module doc), or None."""
     text = sentence.text
     label = LEADING_LABEL.match(text)
-    verb = words()["verb"].search(text, label.end() if label else 0)
-    if not verb or words()["exclude"].search(text) or TAX_CONTEXT.search(text):
+    body = label.end() if label else 0
+    verb = pay_verb(text, body)
+    named = label is not None and words()["label"].search(label.group()) is not None
+    if verb is None and (not named or not text[body:].strip()):
         return None
-    found: dict = {}
-    percents = [m for m in RATE.finditer(text) if m.group("sign") in (None, "%") and m.group("scale") in (None, "百")]
-    if percents:
-        best = min(percents, key=lambda m: abs(m.start() - verb.start()))
-        value = rate_value(best)
-        if value is not None and 0 < value <= 1:
-            found["percent"] = Statement(value, sentence.sub(best.start(), best.end()))
-    whole = words()["full"].search(text) if "percent" not in found else None
-    if whole is not None:
-        found["percent"] = Statement(Decimal(1), sentence.sub(whole.start(), whole.end()))
-    amount = amount_after(sentence, verb.start())
-    if amount is not None:
-        found["amount"] = amount
-    cn = find_cn_amounts(text[verb.start():])
-    if cn:
-        start, end, value = cn[0]
-        found["words"] = Statement(value, sentence.sub(verb.start() + start, verb.start() + end))
-        if "amount" not in found:
-            found["amount"] = found["words"]
-    if not found and not words()["schedule"].search(text):
+    if words()["exclude"].search(text) or words()["tax"].search(text):
+        return None
+    anchor = verb.start() if verb is not None else body
+    found = read_figures(sentence, anchor)
+    stated = any(key in found for key in ("percent", "amount"))
+    if not stated and (words()["guarantee"].search(text) or not (named or words()["schedule"].search(text))):
         return None
     found["recurring"] = words()["recurring"].search(text) is not None
-    condition = text[label.end() if label else 0:verb.start()].rstrip(" ,，、")
-    condition = ITEM_NUMBER.sub("", condition)
-    condition = PAYER_TAIL.sub("", condition)
-    if condition:
-        start = text.index(condition)
-        found["condition"] = sentence.sub(start, start + len(condition))
+    condition = trigger(sentence, body, verb)
+    if condition is not None:
+        found["condition"] = condition
     return found
 
 
+def read_figures(sentence: Span, anchor: int) -> dict:
+    """The percent (with its base), the amount and its 大写 an installment sentence states
+    from its pay verb at `anchor` on."""
+    text = sentence.text
+    found: dict = {"base": None}
+    share = percent_share(sentence, anchor)
+    if share is not None:
+        found["percent"], found["base"] = share
+    whole = words()["full"].search(text) if share is None else None
+    if whole is not None:
+        found["percent"] = Statement(Decimal(1), sentence.sub(whole.start(), whole.end()))
+        found["base"] = "contract_total"
+    amount = amount_after(sentence, anchor)
+    if amount is not None:
+        found["amount"] = amount
+    spelled = [(start, end, value) for start, end, value in find_cn_amounts(text[anchor:].replace("\n", " "))
+               if not capped(text, anchor + start)]
+    if spelled:
+        start, end, value = spelled[0]
+        found["words"] = Statement(value, sentence.sub(anchor + start, anchor + end))
+        found.setdefault("amount", found["words"])
+    return found
+
+
+def pay_verb(text: str, start: int) -> Optional[regex.Match]:
+    """The first pay verb from `start`."""
+    return next(pay_verbs(text, start, len(text)), None)
+
+
+def pay_verbs(text: str, start: int, end: int) -> Iterator[regex.Match]:
+    """The pay verbs between `start` and `end` that are not part of a noun ("支付方式")."""
+    nouns = [(m.start(), m.end()) for m in words()["verb_noun"].finditer(text)]
+    for match in words()["verb"].finditer(text, start, end):
+        if not any(s <= match.start() < e for s, e in nouns):
+            yield match
+
+
+def trigger(sentence: Span, body: int, verb: Optional[regex.Match]) -> Optional[Span]:
+    """What the installment waits for: the words before the pay verb, or the whole
+    sentence after its label when a label names the installment. When only an
+    installment label stands before the verb ("第1次分期支付金额为…，说明：验收后支付…"),
+    the words before the next pay verb, after its clause break."""
+    text = sentence.text
+    end = verb.start() if verb is not None else len(text)
+    label = words()["label"].match(text, body, end) if verb is not None else None
+    if label is not None and label.end() >= end - LABEL_TAIL:
+        later = pay_verb(text, verb.end())
+        if later is not None:
+            breaks = [m.end() for m in CLAUSE_BREAK.finditer(text, verb.end(), later.start())]
+            body, end = (breaks[-1] if breaks else verb.end()), later.start()
+    condition = ITEM_NUMBER.sub("", text[body:end].rstrip(" ,，、。；;"))
+    if verb is not None:
+        condition = words()["payer_tail"].sub("", condition)
+    if not condition.strip():
+        return None
+    start = text.index(condition, body)
+    return sentence.sub(start, start + len(condition))
+
+
+def percent_share(sentence: Span, anchor: int) -> Optional[tuple[Statement, Optional[str]]]:
+    """The installment's percent and its base: the one nearest the pay verb, unless
+    another is stated as a share of the contract total."""
+    text = sentence.text
+    candidates = []
+    for match in RATE.finditer(text):
+        if match.group("sign") not in (None, "%") or match.group("scale") not in (None, "百"):
+            continue
+        value = rate_value(match)
+        if value is None or not 0 < value <= 1 or is_guarantee(text, match):
+            continue
+        candidates.append((match, value, percent_base(text, match.start())))
+    if not candidates:
+        return None
+    match, value, base = min(candidates, key=lambda c: (c[2] != "contract_total", abs(c[0].start() - anchor)))
+    return Statement(value, sentence.sub(match.start(), match.end())), base
+
+
+def is_guarantee(text: str, match: regex.Match) -> bool:
+    """Whether a percent is the size of a guarantee ("8% 的履约保函", "履约保证金为合同价的 3%")."""
+    if words()["guarantee_after"].match(text, match.end()):
+        return True
+    breaks = [m.end() for m in CLAUSE_BREAK.finditer(text, 0, match.start())]
+    return words()["guarantee_before"].search(text, breaks[-1] if breaks else 0, match.start()) is not None
+
+
+def percent_base(text: str, end: int) -> Optional[str]:
+    """What the percent ending the phrase before `end` is a share of: "contract_total"
+    when the phrase is made of total words only, "other" when it names something
+    else, None when there is no phrase ("支付 30%")."""
+    starts = [m.end() for m in CLAUSE_BREAK.finditer(text, 0, end)]
+    starts += [m.end() for m in pay_verbs(text, 0, end)]
+    starts += [m.end() for m in words()["base_link"].finditer(text, 0, end)]
+    phrase = text[max(starts, default=0):end].strip().rstrip("的").strip()
+    if not phrase:
+        return None
+    return "contract_total" if words()["total_phrase"].fullmatch(phrase) else "other"
+
+
 def amount_after(sentence: Span, start: int) -> Optional[Statement]:
-    """The first figure in 元 (or 万元) after the pay verb."""
+    """The first figure in 元 (or 万元) after the pay verb that no cap bounds; else a
+    figure without 元 under an amount label ("支付金额为 30000.00")."""
     text = sentence.text
     for match in MONEY.finditer(text, start):
         value = money_value(match)
-        if value is not None and value > 0:
-            return Statement(value, sentence.sub(match.start("n"), money_end(match)))
+        if value is None or value <= 0 or capped(text, match.start()):
+            continue
+        return Statement(value, sentence.sub(match.start("n"), money_end(match)))
+    for match in words()["labelled_amount"].finditer(text):
+        value = to_decimal(match.group("n"))
+        if match.start("n") > start and value is not None and value > 0:
+            return Statement(value, sentence.sub(match.start("n"), match.end("n")))
     return None
+
+
+def capped(text: str, position: int) -> bool:
+    """Whether a cap word stands right before the sum at `position` ("最高不超过 24000 元",
+    "不超过人民币（大写）贰万元")."""
+    return words()["capped"].search(text[max(0, position - CAP_REACH):position]) is not None

@@ -2,23 +2,36 @@
 
 A figure with a unit in a body sentence is matched to the one price row whose
 service and base unit it names; the cross-check compares the two after unit
-normalization. A figure that could belong to several rows is left alone.
+normalization. A figure that could belong to several rows is left alone. Units and
+words live in extractors/vocab/restatements.toml.
 """
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
 from extractors.common import Statement, prose_lines, sentences
+from extractors.lexicon import alternation, load
 from extractors.values.units import read_unit, service_unit_rule
 from pipeline.document import ContractDoc
 
-QUANTITY = regex.compile(
-    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>核|vCPU|个IP|IP|GB|TB|PB|Gb|Mb|Mbps|G|T|M|兆|台|套|路|个站点|站点|账号|个)(?![A-Za-z\d]|月|工作日|小时|自然日|季度)")
 PIECE = regex.compile(r"[、，,；;：:]")
 MIN_SIMILARITY = 0.8
 MIN_MARGIN = 0.15
+
+
+@lru_cache(maxsize=None)
+def patterns() -> dict[str, regex.Pattern]:
+    spec = load("restatements")
+    return {
+        "quantity": regex.compile(
+            r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>" + alternation(spec["quantity_units"]) + r")(?![A-Za-z\d]|"
+            + alternation(spec["time_words"]) + r")"),
+        "verb": regex.compile(alternation(spec["service_verbs"])),
+        "sum": regex.compile(alternation(spec["sum_words"])),
+    }
 
 
 def extract(doc: ContractDoc) -> ContractDoc:
@@ -31,7 +44,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
         text = sentence.text
         if "%" in text:
             continue
-        for match in QUANTITY.finditer(text):
+        for match in patterns()["quantity"].finditer(text):
             start = max([m.end() for m in PIECE.finditer(text, 0, match.start())], default=0)
             context = text[start:match.start()]
             index = matching_item(doc, context, match.group("u"))
@@ -72,8 +85,8 @@ def matching_item(doc: ContractDoc, context: str, unit: str):
 
 def _service_words(context: str) -> str:
     """The words naming the service: what follows the last verb, without 共/合计."""
-    named = regex.split(r"提供|包括|配置|采购|租用|使用", context)[-1]
-    return regex.sub(r"共计|合计|共|总计|约", "", named)
+    named = patterns()["verb"].split(context)[-1]
+    return patterns()["sum"].sub("", named)
 
 
 def _compact(text: str) -> str:

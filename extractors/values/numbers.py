@@ -10,6 +10,8 @@ from typing import Optional
 
 import regex
 
+from extractors.values.cnmoney import CN_AMOUNT_PATTERN, parse_cn_amount
+
 NUMBER = regex.compile(r"-?\d+(?:\.\d+)?")
 PLAIN_NUMBER = regex.compile(r"^\s*[¥￥]?\s*(?P<n>-?\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元?\s*$")
 PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*[%％]")
@@ -21,6 +23,12 @@ RATE_SCALES = {"%": Decimal(100), "‰": Decimal(1000), "‱": Decimal(10000),
 MONEY = regex.compile(
     r"(?:(?:人民币|RMB)\s*[:：]?\s*)?"
     r"(?:[¥￥]\s*(?P<n>\d+(?:\.\d+)?)(?:\s*(?P<wan>万)?\s*元)?|(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元)")
+#: What may stand before a sum: "人民币", "（大写）", "：".
+MONEY_PREFIX = r"(?:(?:人民币|RMB)\s*)?(?:[(（]?\s*大写\s*[)）]?\s*)?(?:[:：]\s*)?"
+#: A sum in figures or in 大写: "¥2000", "2万元", "人民币（大写）叁仟元整" (figures in `n`/`wan`, 大写 in `cn`).
+SUM = regex.compile(
+    MONEY_PREFIX + r"(?:[¥￥]\s*(?P<n>\d+(?:\.\d+)?)(?:\s*(?P<wan>万)?\s*元)?|(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元"
+    r"|(?P<cn>" + CN_AMOUNT_PATTERN.pattern + r"))")
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "百": 100, "半": 0.5}
 WAN = Decimal(10000)
@@ -63,6 +71,13 @@ def money_value(match: regex.Match) -> Optional[Decimal]:
     if value is not None and match.group("wan"):
         value *= WAN
     return value
+
+
+def sum_value(match: regex.Match) -> Optional[Decimal]:
+    """The value in 元 of a SUM match, in figures or in 大写."""
+    if match.group("cn"):
+        return parse_cn_amount(match.group("cn"))
+    return money_value(match)
 
 
 def money_end(match: regex.Match) -> int:
