@@ -41,6 +41,8 @@ from schemas import LineItem, NormalizedQuantity, Subtotal
 
 NUMERIC_ROLES = ("unit_price", "quantity", "periods", "amount")
 TEXT_ROLES = ("service", "section")
+#: Columns that hold figures, units or bases: a text cell in one shows the row's cells shifted.
+VALUE_ROLES = NUMERIC_ROLES + ("billing_unit", "price_basis")
 #: Columns that describe the service without naming it (configuration, brand): read like a note.
 DESCRIPTION_ROLES = ("spec", "brand")
 NUMBER_ROLES = ("seq", "code")
@@ -172,6 +174,7 @@ def sum_label(text: str) -> Optional[tuple[str, bool]]:
     """(label, is_total) when a cell names a sum (基础部分总价 (元), 合计, 合计（大写）：…)."""
     spec = load("tables")["sums"]
     compact = LABEL_NOISE.sub("", regex.split(r"[:：]", text, maxsplit=1)[0])
+    compact = next((compact[:-len(form)] for form in spec["written_forms"] if compact.endswith(form)), compact)
     for keyword in spec["section_keywords"]:
         if compact.endswith(keyword):
             return compact, False
@@ -227,6 +230,7 @@ def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
             pending_sum = None
         inline = inline_sum(row.cells[0])
         if inline is not None:
+            inline.words = next(filter(None, map(spelled_amount, row.cells[1:])), None)
             parsed.sums.append((len(parsed.rows), inline))
             continue
         wrapped = wrapped_sum_label(row, rows[n + 1] if n + 1 < len(rows) else None)
@@ -446,9 +450,11 @@ def states_line(reading: RowReading, table: Table) -> bool:
 
 def name_row(reading: RowReading, text_cells: list[Cell], role_at: Optional[dict[int, str]]) -> None:
     """The service (the service column's cell, else the last text) and the section (the first
-    text before it) of a row."""
+    text before it) of a row. A row whose text stands in a value column has its cells shifted
+    against the header (merged cells left out): its last text is the service."""
     named = [c for c in text_cells if role_at is not None and role_at.get(c.column) == "service"]
-    service_cell = named[0] if named else text_cells[-1]
+    shifted = role_at is not None and any(role_at.get(c.column) in VALUE_ROLES for c in text_cells)
+    service_cell = named[0] if named and not shifted else text_cells[-1]
     reading.service = [service_cell.span]
     before = [c for c in text_cells if c.column < service_cell.column]
     if before:

@@ -76,7 +76,7 @@ def payment_lines(doc: ContractDoc) -> list[Line]:
     sections = [s for s in doc.sections if s.kind == "clause"
                 and any(w in s.title for w in words()["section_words"])]
     if not sections:
-        return doc_lines(doc, ("clause",))
+        return doc_lines(doc, ("clause",)) or doc.lines
     return [ln for s in sections for ln in s.lines(doc)]
 
 

@@ -17,6 +17,10 @@ from pipeline.document import ContractDoc, Line, Span
 CLAUSE_HEADING = regex.compile(r"^\s*第\s*[一二三四五六七八九十百零〇两\d]+\s*[条章]\s*(?P<title>.{0,40})$")
 NUMBERED_HEADING = regex.compile(
     r"^\s*(?P<n>[一二三四五六七八九十]{1,3})\s*[、.．]\s*(?P<title>[^\d\s，,。；;:：]{2,20})\s*$")
+#: "四、付款方式：合同签订后…": a numbered heading with its clause's text on the same line
+#: (announcements, run-on text cut into lines). A clause only inside the numbered chain.
+INLINE_HEADING = regex.compile(
+    r"^\s*(?P<n>[一二三四五六七八九十]{1,3})\s*[、.．]\s*(?P<title>[^\d\s，,。；;:：]{2,12})\s*[:：]")
 MIN_CHAIN_HEADINGS = 3
 MIN_ARTICLE_HEADINGS = 2
 ANNEX_HEADING = regex.compile(r"^\s*附件\s*[\d一二三四五六七八九十]*\s*[:：、.]?\s*(?P<title>.{0,60})$")
@@ -93,7 +97,8 @@ def numbered_chain(doc: ContractDoc) -> set[int]:
 
     headings = []
     for line in doc.lines:
-        match = NUMBERED_HEADING.match(line.text.strip()) if not line.furniture else None
+        text = line.text.strip()
+        match = (NUMBERED_HEADING.match(text) or INLINE_HEADING.match(text)) if not line.furniture else None
         if match and "\t" not in line.text:
             headings.append((line.number, parse_small_int(match.group("n"))))
     best: list[int] = []
@@ -119,7 +124,7 @@ def find_sections(doc: ContractDoc) -> list[Section]:
         text = line.text.strip()
         if not text or line.furniture:
             continue
-        heading = pattern.match(text)
+        heading = pattern.match(text) or (INLINE_HEADING.match(text) if line.number in chain else None)
         beside_table = pattern is NUMBERED_HEADING and line.number not in chain and next_to_table(doc, line.number)
         if heading and "\t" not in text and not beside_table:
             starts.append((line.number, "clause", heading.group("title").strip()))

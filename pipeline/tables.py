@@ -390,6 +390,9 @@ def header_role(cell_text: str) -> Optional[tuple[str, str]]:
     bare = HEADER_HINT.sub("", cell_text).replace(" ", "").strip(":：")
     if not bare or len(bare) > 12:
         return None
+    implied = load("tables")["implied_hints"].get(bare)
+    if implied is not None and not hints:
+        hints = [implied]
     roles = load("tables")["roles"]
     for role, spec in roles.items():
         if bare in spec["exact"]:

@@ -61,6 +61,9 @@ SPACED_LABEL = regex.compile(
 #: A line this long that holds several labels or headings is a run-on export, not a paragraph.
 RUN_ON_MIN_CHARS = 200
 RUN_ON_MIN_BREAKS = 3
+#: A line that opens with a key and its colon ("项 目 名 称：", "地址：").
+LEADING_KEY = regex.compile(r"^[^:：，,。；;]{1,16}[:：]")
+ADJOINING = regex.compile(r"[\p{Han}A-Za-z0-9]")
 #: Headings inside a run-on line: they start a line after a sentence or a space.
 RUN_ON_HEADING = regex.compile(
     r"(?<=^|[。；;]|\s)\s*(?P<at>第\s*[一二三四五六七八九十百\d]+\s*[条章](?=\s*\p{Han})"
@@ -257,8 +260,22 @@ def run_on_edits(text: str) -> list[Edit]:
     for line in text.split("\n"):
         if len(line) >= RUN_ON_MIN_CHARS:
             edits.extend((pos + at, pos + at, "\n") for at in run_on_breaks(line))
+        elif ":" in line or "：" in line:
+            edits.extend((pos + at, pos + at, "\n") for at in joined_label_breaks(line))
         pos += len(line) + 1
     return edits
+
+
+def joined_label_breaks(line: str) -> list[int]:
+    """Where a label line holds a second label right after its value, with nothing between
+    ("项目名称：X项目委托方（甲方）：Y", two fields a text layer put on one baseline): before each
+    such label, outside brackets. A label after a comma or a space is left to the extractors."""
+    if not LEADING_KEY.match(line):
+        return []
+    depths = bracket_depths(line)
+    return [m.start() for m in run_on_starts().finditer(line)
+            if m.start() > LEADING_KEY.match(line).end() and not depths[m.start()]
+            and ADJOINING.match(line[m.start() - 1])]
 
 
 def wrap_edits(text: str, repeated: set[str]) -> list[Edit]:

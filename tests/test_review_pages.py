@@ -311,7 +311,7 @@ def test_the_pages_read_and_save_reviews_on_postgresql(pg_url, archive):
         assert client.get("/", params={"q": "50%_\\"}).status_code == 200  # LIKE wildcards are text
 
         shown = client.get(f"/findings/{line.id}")
-        assert shown.status_code == 200 and shown.text.count("<mark>") == 3
+        assert shown.status_code == 200 and shown.text.count("<mark>") == 4  # unit price, quantity, periods, amount
 
         refused = client.post(f"/findings/{line.id}", data={"review_status": "dismissed", "reviewer": " "})
         assert refused.status_code == 422 and "Enter your name as reviewer" in refused.text

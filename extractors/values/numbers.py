@@ -16,7 +16,7 @@ NUMBER = regex.compile(r"-?\d+(?:\.\d+)?")
 PLAIN_NUMBER = regex.compile(r"^\s*[¥￥]?\s*(?P<n>-?\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元?\s*$")
 PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*[%％]")
 #: A rate as written: "30%", "0.5‰", "百分之三十", "万分之五".
-RATE = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<sign>[%‰‱])|(?P<scale>百|千|万)分之\s*(?P<cn>[\d.]+|[零一二三四五六七八九十百两点]+)")
+RATE = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<sign>[%‰‱])|(?P<scale>百|千|万)\s*分\s*之\s*(?P<cn>[\d.]+|[零一二三四五六七八九十百两点]+)")
 RATE_SCALES = {"%": Decimal(100), "‰": Decimal(1000), "‱": Decimal(10000),
                "百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000)}
 #: A sum of money in a sentence: "¥1843129.06", "人民币 201600.00 元", "230.39万元" (the branches share names).

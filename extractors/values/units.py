@@ -77,10 +77,14 @@ def measure_for(name: str, context: str) -> Optional[str]:
     return candidates[0]
 
 
+#: A space a text layer or OCR put inside a Latin unit name ("1 TFLO PS", "10 G B").
+LATIN_SPLIT = regex.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
+
+
 def read_unit(written: str, context: str = "", tb_is_1024: bool = False) -> Optional[UnitReading]:
     """Parse a billing unit; `context` (service words) settles ambiguous names."""
     text = written.strip()
-    match = _unit_pattern().match(text)
+    match = _unit_pattern().match(text) or _unit_pattern().match(LATIN_SPLIT.sub("", text))
     if not match:
         return None
     count = Decimal(match.group("n")) if match.group("n") else Decimal(1)
