@@ -1,13 +1,11 @@
 """Helpers shared by the extractors: as-written strings, statements, sentences.
 
-A `Statement` is a figure the document states somewhere (a total, a quantity in
-the body) with the span that states it; extractors leave statements in
-`doc.facts` for the cross-checks, which cite them as evidence.
+A `Statement` (extractors/statements.py) is a figure the document states
+somewhere with the span that states it; extractors leave statements in
+`doc.statements` for the resolver and the cross-checks, which cite them as evidence.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Iterator, Optional
 
 import regex
@@ -22,13 +20,6 @@ LIST_MARKER = regex.compile(
     r"|[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|[-•*]|附件|甲方|乙方)")
 MIN_WRAPPED_LINE_CHARS = 20
 WHITESPACE = regex.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Statement:
-    value: Decimal
-    span: Span
-    label: str = ""
 
 
 def as_written(spans: Span | list[Span]) -> Optional[str]:
@@ -54,9 +45,9 @@ def sentences(doc: ContractDoc, lines: list[Line]) -> Iterator[Span]:
 
 def paragraph_sentences(doc: ContractDoc) -> list[tuple[int, list[Span]]]:
     """(first line number, sentences) of every paragraph; computed once per document."""
-    cached = doc.facts.get("_paragraphs")
+    cached = doc.paragraphs
     if cached is None:
-        cached = doc.facts["_paragraphs"] = [
+        cached = doc.paragraphs = [
             (group[0].number, _split_sentences(doc.span(group[0].start, group[-1].end)))
             for group in _paragraphs(doc)]
     return cached

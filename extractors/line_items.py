@@ -29,8 +29,9 @@ from typing import Optional
 
 import regex
 
-from extractors.common import Statement, as_written
+from extractors.common import as_written
 from extractors.lexicon import load
+from extractors.statements import Statement
 from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.numbers import WAN, as_float, money_value
 from extractors.values.units import (PERIOD_CELL, basis_unit, cell_kind, price_figure, read_basis, read_unit,
@@ -41,8 +42,9 @@ from schemas import LineItem, NormalizedQuantity, Subtotal
 
 NUMERIC_ROLES = ("unit_price", "quantity", "periods", "amount")
 TEXT_ROLES = ("service", "section")
-#: Columns that hold figures, units or bases: a text cell in one shows the row's cells shifted.
-VALUE_ROLES = NUMERIC_ROLES + ("billing_unit", "price_basis")
+#: Cells recognised by what they hold: one standing under another role's header shows the
+#: row's cells shifted against the header.
+PLACED_ROLES = ("billing_unit", "price_basis")
 #: Columns that describe the service without naming it (configuration, brand): read like a note.
 DESCRIPTION_ROLES = ("spec", "brand")
 NUMBER_ROLES = ("seq", "code")
@@ -131,13 +133,13 @@ def extract(doc: ContractDoc) -> ContractDoc:
                 reading.value *= sum_scale
             if reading.is_total:
                 totals.append((Statement(reading.value, reading.value_span, "table_total"), reading.words))
-                doc.facts.setdefault("total_covers", []).append((first_item, end))
+                doc.statements.total_covers.append((first_item, end))
             else:
                 subtotals.append((reading, start, end))
                 start = end
     doc.record.line_items = items
     record_subtotals(doc, subtotals)
-    doc.facts["table_totals"] = [total for total, _ in totals]
+    doc.statements.table_totals = [total for total, _ in totals]
     if doc.record.contract.total_amount is None and totals:
         take_table_total(doc, *totals[-1])
     return doc
@@ -148,11 +150,11 @@ def take_table_total(doc: ContractDoc, total: Statement, words: Optional[Stateme
     meta = doc.record.contract
     meta.total_amount = as_float(total.value)
     doc.cite("contract.total_amount", total.span, note="the price table's total")
-    doc.facts["total_statements"] = [(total, words)]
+    doc.statements.totals = [(total, words)]
     if words is not None:
         meta.total_amount_in_words = as_written(words.span)
         doc.cite("contract.total_amount_in_words", words.span)
-        doc.facts["total_in_words"] = words
+        doc.statements.total_in_words = words
 
 
 def record_subtotals(doc: ContractDoc, subtotals: list[tuple[SumReading, int, int]]) -> None:
@@ -164,7 +166,7 @@ def record_subtotals(doc: ContractDoc, subtotals: list[tuple[SumReading, int, in
         doc.cite(f"subtotals[{index}].label", reading.label_span)
         doc.cite(f"subtotals[{index}].amount", reading.value_span)
         covers.append((start, end))
-    doc.facts["subtotal_covers"] = covers
+    doc.statements.subtotal_covers = covers
 
 
 # -- reading a table --------------------------------------------------------
@@ -450,10 +452,11 @@ def states_line(reading: RowReading, table: Table) -> bool:
 
 def name_row(reading: RowReading, text_cells: list[Cell], role_at: Optional[dict[int, str]]) -> None:
     """The service (the service column's cell, else the last text) and the section (the first
-    text before it) of a row. A row whose text stands in a value column has its cells shifted
-    against the header (merged cells left out): its last text is the service."""
+    text before it) of a row. A row whose unit or basis stands under another column's header
+    has its cells shifted against the header (merged cells left out): its last text is the service."""
     named = [c for c in text_cells if role_at is not None and role_at.get(c.column) == "service"]
-    shifted = role_at is not None and any(role_at.get(c.column) in VALUE_ROLES for c in text_cells)
+    shifted = role_at is not None and any(
+        role_at.get(cell.column) not in (role, None) for role, cell in reading.values.items() if role in PLACED_ROLES)
     service_cell = named[0] if named and not shifted else text_cells[-1]
     reading.service = [service_cell.span]
     before = [c for c in text_cells if c.column < service_cell.column]

@@ -3,7 +3,7 @@
 Labels and their synonyms come from extractors/vocab/metadata.toml. The title
 is the heading that names the contract, past any web-page chrome (breadcrumbs,
 navigation) an exported announcement carries above it. Statements of the
-contract total are kept in `doc.facts["total_statements"]` so the cross-checks
+contract total are kept in `doc.statements.totals` so the cross-checks
 can compare restatements; the record's total comes first there. An installment
 ("支付…第一笔…服务费用X元") or one fee ("扩展服务费用为X元") is no statement of the
 total; among the statements the first plain one is the total, unless another is
@@ -20,8 +20,9 @@ from typing import Optional
 
 import regex
 
-from extractors.common import Statement, as_written, price_table_lines, prose_lines, sentences
+from extractors.common import as_written, price_table_lines, prose_lines, sentences
 from extractors.lexicon import alternation, load
+from extractors.statements import Statement
 from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.dates import DATE, months_between, parse_date
 from extractors.values.numbers import (MONEY, NUMBER, PERCENT, WAN, as_float, money_end, money_value,
@@ -113,11 +114,11 @@ def extract(doc: ContractDoc) -> ContractDoc:
     if term:
         meta.term_months = term[0]
         doc.cite("contract.term_months", term[1])
-        doc.facts["term_statement"] = term
+        doc.statements.term = term
     elif start_end:
         meta.term_months = months_between(start_end[0][0], start_end[1][0])
     totals = total_statements(doc)
-    doc.facts["total_statements"] = totals
+    doc.statements.totals = totals
     if totals:
         first = totals[0]
         meta.total_amount = as_float(first[0].value)
@@ -125,7 +126,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
         if first[1] is not None:
             meta.total_amount_in_words = as_written(first[1].span)
             doc.cite("contract.total_amount_in_words", first[1].span)
-            doc.facts["total_in_words"] = first[1]
+            doc.statements.total_in_words = first[1]
     excl = amount_excl_tax(doc)
     if excl:
         meta.amount_excl_tax = as_float(excl.value)

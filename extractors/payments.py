@@ -6,11 +6,11 @@ installment ("第 3 次付款：…"); invoicing sentences that pay nothing are 
 installments. A figure bounded by a cap ("核算费用最高不超过 N 元") is not an installment's
 amount, and a percent of a guarantee ("合同总价 8% 的履约保函") is not its share.
 
-Each installment leaves a statement dict in `doc.facts["payment_statements"]`
-(same order as `record.payments`) for the checks: `percent`, `amount`, `words`
-(`Statement`s, when stated), `condition` (`Span`), `recurring` (bool) and `base`,
-what the percent is a share of as the sentence says it: ``"contract_total"``,
-``"other"`` (a yearly fee, a part of the services …) or None (not said).
+Each installment leaves a `PaymentStatement` in `doc.statements.payments` (same
+order as `record.payments`) for the checks: its figures with their spans, its
+condition, whether it recurs, and `base`, what the percent is a share of as the
+sentence says it: ``"contract_total"``, ``"other"`` (a yearly fee, a part of the
+services …) or None (not said).
 Words live in extractors/vocab/clauses.toml.
 """
 from __future__ import annotations
@@ -21,8 +21,9 @@ from typing import Iterator, Optional
 
 import regex
 
-from extractors.common import WHITESPACE, Statement, as_written, doc_lines, sentences
+from extractors.common import WHITESPACE, as_written, doc_lines, sentences
 from extractors.lexicon import alternation, load
+from extractors.statements import PaymentStatement, Statement
 from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.numbers import (MONEY, MONEY_PREFIX, RATE, as_float, money_end, money_value, rate_value,
                                       to_decimal)
@@ -82,7 +83,7 @@ def payment_lines(doc: ContractDoc) -> list[Line]:
 
 def extract(doc: ContractDoc) -> ContractDoc:
     payments: list[Payment] = []
-    statements: list[dict] = []
+    statements: list[PaymentStatement] = []
     for sentence in sentences(doc, payment_lines(doc)):
         found = read_installment(sentence)
         if found is None:
@@ -90,30 +91,30 @@ def extract(doc: ContractDoc) -> ContractDoc:
         payments.append(to_payment(doc, found, len(payments)))
         statements.append(found)
     doc.record.payments = payments
-    doc.facts["payment_statements"] = statements
+    doc.statements.payments = statements
     return doc
 
 
-def to_payment(doc: ContractDoc, found: dict, index: int) -> Payment:
+def to_payment(doc: ContractDoc, found: PaymentStatement, index: int) -> Payment:
     """The record entry of one installment statement, its values cited."""
     payment = Payment(seq=index + 1)
     path = f"payments[{index}]"
-    if found.get("percent"):
-        payment.percent = float(found["percent"].value)
-        doc.cite(f"{path}.percent", found["percent"].span)
-    if found.get("amount"):
-        payment.amount = as_float(found["amount"].value)
-        doc.cite(f"{path}.amount", found["amount"].span)
-    if found.get("words"):
-        payment.amount_in_words = WHITESPACE.sub("", as_written(found["words"].span) or "")
-        doc.cite(f"{path}.amount_in_words", found["words"].span)
-    payment.condition = as_written(found["condition"]) if found.get("condition") else None
-    doc.cite(f"{path}.condition", found.get("condition"))
+    if found.percent is not None:
+        payment.percent = float(found.percent.value)
+        doc.cite(f"{path}.percent", found.percent.span)
+    if found.amount is not None:
+        payment.amount = as_float(found.amount.value)
+        doc.cite(f"{path}.amount", found.amount.span)
+    if found.words is not None:
+        payment.amount_in_words = WHITESPACE.sub("", as_written(found.words.span) or "")
+        doc.cite(f"{path}.amount_in_words", found.words.span)
+    payment.condition = as_written(found.condition) if found.condition is not None else None
+    doc.cite(f"{path}.condition", found.condition)
     return payment
 
 
-def read_installment(sentence: Span) -> Optional[dict]:
-    """The statement dict of an installment sentence (see the module doc), or None."""
+def read_installment(sentence: Span) -> Optional[PaymentStatement]:
+    """The statement of an installment sentence (see the module doc), or None."""
     text = sentence.text
     label = LEADING_LABEL.match(text)
     body = label.end() if label else 0
@@ -125,37 +126,33 @@ def read_installment(sentence: Span) -> Optional[dict]:
         return None
     anchor = verb.start() if verb is not None else body
     found = read_figures(sentence, anchor)
-    stated = any(key in found for key in ("percent", "amount"))
+    stated = found.percent is not None or found.amount is not None
     if not stated and (words()["guarantee"].search(text) or not (named or words()["schedule"].search(text))):
         return None
-    found["recurring"] = words()["recurring"].search(text) is not None
-    condition = trigger(sentence, body, verb)
-    if condition is not None:
-        found["condition"] = condition
+    found.recurring = words()["recurring"].search(text) is not None
+    found.condition = trigger(sentence, body, verb)
     return found
 
 
-def read_figures(sentence: Span, anchor: int) -> dict:
+def read_figures(sentence: Span, anchor: int) -> PaymentStatement:
     """The percent (with its base), the amount and its 大写 an installment sentence states
     from its pay verb at `anchor` on."""
     text = sentence.text
-    found: dict = {"base": None}
+    found = PaymentStatement()
     share = percent_share(sentence, anchor)
     if share is not None:
-        found["percent"], found["base"] = share
+        found.percent, found.base = share
     whole = words()["full"].search(text) if share is None else None
     if whole is not None:
-        found["percent"] = Statement(Decimal(1), sentence.sub(whole.start(), whole.end()))
-        found["base"] = "contract_total"
-    amount = amount_after(sentence, anchor)
-    if amount is not None:
-        found["amount"] = amount
+        found.percent = Statement(Decimal(1), sentence.sub(whole.start(), whole.end()))
+        found.base = "contract_total"
+    found.amount = amount_after(sentence, anchor)
     spelled = [(start, end, value) for start, end, value in find_cn_amounts(text[anchor:].replace("\n", " "))
                if not capped(text, anchor + start)]
     if spelled:
         start, end, value = spelled[0]
-        found["words"] = Statement(value, sentence.sub(anchor + start, anchor + end))
-        found.setdefault("amount", found["words"])
+        found.words = Statement(value, sentence.sub(anchor + start, anchor + end))
+        found.amount = found.amount or found.words
     return found
 
 

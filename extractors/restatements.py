@@ -12,8 +12,9 @@ from functools import lru_cache
 
 import regex
 
-from extractors.common import Statement, prose_lines, sentences
+from extractors.common import prose_lines, sentences
 from extractors.lexicon import alternation, load
+from extractors.statements import Statement
 from extractors.values.units import read_unit, service_unit_rule
 from pipeline.document import ContractDoc
 
@@ -38,7 +39,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
     items = doc.record.line_items
     found: list[tuple[int, Statement]] = []
     if not any(item.quantity is not None for item in items):
-        doc.facts["restated_quantities"] = found
+        doc.statements.restated_quantities = found
         return doc
     for sentence in sentences(doc, prose_lines(doc, ("preamble", "clause"))):
         text = sentence.text
@@ -54,7 +55,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
             if reading is None:
                 continue
             found.append((index, Statement(Decimal(reading.count), sentence.sub(match.start(), match.end()))))
-    doc.facts["restated_quantities"] = found
+    doc.statements.restated_quantities = found
     return doc
 
 

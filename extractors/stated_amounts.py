@@ -19,9 +19,10 @@ from typing import Optional
 
 import regex
 
-from extractors.common import Statement, doc_lines, sentences
+from extractors.common import doc_lines, sentences
 from extractors.lexicon import alternation, load
-from extractors.values.numbers import MONEY, as_float, money_end, money_value
+from extractors.statements import Statement
+from extractors.values.numbers import as_float, money_end, money_value
 from pipeline.document import ContractDoc, Line, Span
 from schemas import Subtotal
 
@@ -69,13 +70,13 @@ def extract(doc: ContractDoc) -> ContractDoc:
     parts = breakdown_parts(doc)
     if parts:
         add_subtotals(doc, parts)
-    doc.facts["labelled_amounts"] = caps(doc)
+    doc.statements.labelled_amounts = caps(doc)
     return doc
 
 
 def breakdown_parts(doc: ContractDoc) -> list[LabelledAmount]:
     """The labelled parts stated after a breakdown cue in the lines around the contract total."""
-    statements = doc.facts.get("total_statements") or []
+    statements = doc.statements.totals
     if not statements:
         return []
     total = statements[0][0]

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Iterable, Optional
 
-from extractors.common import Statement
+from extractors.statements import Statement
 from extractors.values.dates import months_between
 from extractors.values.numbers import as_float, decimals
 from pipeline.document import ContractDoc, Span
@@ -112,21 +112,21 @@ def _sum_rows(doc: ContractDoc, start: int, end: int) -> Optional[Decimal]:
 
 
 def check_items_totals(doc: ContractDoc) -> None:
-    for j, (start, end) in enumerate(doc.facts.get("subtotal_covers", [])):
+    for j, (start, end) in enumerate(doc.statements.subtotal_covers):
         stated = dec(doc.record.subtotals[j].amount)
         total = _sum_rows(doc, start, end)
         if stated is not None and total is not None and not close(total, stated):
             add(doc, "items_total", f"subtotals[{j}]", total, stated,
                 evidence=[f"subtotals[{j}].amount"] + [f"line_items[{i}].amount" for i in range(start, end)])
     items = doc.record.line_items
-    if not items or doc.facts.get("subtotal_covers"):
+    if not items or doc.statements.subtotal_covers:
         return
     total = _sum_rows(doc, 0, len(items))
     stated = table_or_contract_total(doc)
     if total is None or stated is None or close(total, stated):
         return
     # The table's own sum line covers its rows; the contract's total may cover something else.
-    of_table = bool(doc.facts.get("table_totals"))
+    of_table = bool(doc.statements.table_totals)
     other = None if of_table else next((name for name, base in stated_bases(doc) if close(base, total)), None)
     if other is not None:
         resolved(doc, "line_items", f"the rows add up to {other}, not to the total", total)
@@ -136,7 +136,7 @@ def check_items_totals(doc: ContractDoc) -> None:
 
 
 def table_or_contract_total(doc: ContractDoc) -> Optional[Decimal]:
-    tables: list[Statement] = doc.facts.get("table_totals", [])
+    tables: list[Statement] = doc.statements.table_totals
     if tables:
         return tables[-1].value
     return dec(doc.record.contract.total_amount)
@@ -160,9 +160,9 @@ def check_subtotals_total(doc: ContractDoc) -> None:
 
 
 def check_amounts_in_words(doc: ContractDoc) -> None:
-    words: Optional[Statement] = doc.facts.get("total_in_words")
+    words: Optional[Statement] = doc.statements.total_in_words
     total = dec(doc.record.contract.total_amount)
-    statements = doc.facts.get("total_statements", [])
+    statements = doc.statements.totals
     figure = statements[0][0] if statements else None
     value = figure.value if figure is not None else total
     if words is not None and value is not None and abs(words.value - value) > HALF_CENT:
@@ -173,8 +173,8 @@ def check_amounts_in_words(doc: ContractDoc) -> None:
             return
         add(doc, "amount_in_words", "contract.total_amount_in_words", value, words.value,
             evidence=["contract.total_amount", "contract.total_amount_in_words"])
-    for k, found in enumerate(doc.facts.get("payment_statements", [])):
-        amount, spelled = found.get("amount"), found.get("words")
+    for k, found in enumerate(doc.statements.payments):
+        amount, spelled = found.amount, found.words
         if amount is None or spelled is None or amount is spelled:
             continue
         if abs(amount.value - spelled.value) > HALF_CENT:
@@ -187,7 +187,7 @@ def check_payments(doc: ContractDoc) -> None:
     total = dec(doc.record.contract.total_amount)
     if total is None:
         return
-    statements = doc.facts.get("payment_statements", [])
+    statements = doc.statements.payments
     of_part = False
     for k, payment in enumerate(payments):
         percent, amount = dec(payment.percent), dec(payment.amount)
@@ -202,7 +202,7 @@ def check_payments(doc: ContractDoc) -> None:
         if base is not None:
             resolved(doc, subject, f"the percent is a share of {base}")
             continue
-        stated_base = statements[k].get("base") if k < len(statements) else None
+        stated_base = statements[k].base if k < len(statements) else None
         severity = "error" if stated_base in (None, "contract_total") else "warning"
         if severity == "warning":
             doc.warn(f"{subject}: a share of a base the document does not state as a figure ({stated_base})")
@@ -217,7 +217,7 @@ def check_payments_total(doc: ContractDoc, total: Decimal, of_part: bool) -> Non
     amounts = [dec(p.amount) for p in payments]
     if of_part or not amounts or any(a is None for a in amounts):
         return
-    if any(found.get("recurring") for found in doc.facts.get("payment_statements", [])):
+    if any(found.recurring for found in doc.statements.payments):
         return  # paid every month, quarter or year: the stated installments are not the whole
     if len(amounts) == 1 and payments[0].percent is not None:
         return
@@ -259,8 +259,8 @@ def part_values(doc: ContractDoc) -> set[Decimal]:
 
 
 def check_restated_amounts(doc: ContractDoc) -> None:
-    statements: list[Statement] = [s for s, _ in doc.facts.get("total_statements", [])]
-    statements += doc.facts.get("table_totals", [])
+    statements: list[Statement] = [s for s, _ in doc.statements.totals]
+    statements += doc.statements.table_totals
     statements = [s for s in statements if not states_another_amount(s.span)]
     if statements:
         first = statements[0]
@@ -283,7 +283,7 @@ def check_restated_caps(doc: ContractDoc) -> None:
     subtotals = subtotal_values(doc)
     total = dec(doc.record.contract.total_amount)
     seen: list = []
-    for amount in doc.facts.get("labelled_amounts", []):
+    for amount in doc.statements.labelled_amounts:
         first = next((s for s in seen if s.same_label(amount)), None)
         if first is None:
             seen.append(amount)
@@ -301,7 +301,7 @@ def check_restated_caps(doc: ContractDoc) -> None:
 
 
 def check_restated_quantities(doc: ContractDoc) -> None:
-    for index, statement in doc.facts.get("restated_quantities", []):
+    for index, statement in doc.statements.restated_quantities:
         item = doc.record.line_items[index]
         table = dec(item.normalized.quantity)
         if table is None:
@@ -320,7 +320,7 @@ def _item_start(doc: ContractDoc, index: int) -> int:
 
 def check_term(doc: ContractDoc) -> None:
     meta = doc.record.contract
-    stated = doc.facts.get("term_statement")
+    stated = doc.statements.term
     if not (meta.start_date and meta.end_date and stated):
         return
     months = months_between(date.fromisoformat(meta.start_date), date.fromisoformat(meta.end_date))

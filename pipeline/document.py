@@ -12,11 +12,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from schemas import ContractRecord, Evidence
 
 if TYPE_CHECKING:
+    from extractors.statements import Statements
     from pipeline.resolve import Resolution
     from pipeline.segment import Section
     from pipeline.tables import Row, Table
@@ -114,6 +115,11 @@ class Line:
         return self.span.end
 
 
+def _new_statements() -> "Statements":
+    from extractors.statements import Statements
+    return Statements()
+
+
 @dataclass
 class ContractDoc:
     name: str
@@ -132,7 +138,8 @@ class ContractDoc:
     rows: list[Optional["Row"]] = field(default_factory=list)
     record: ContractRecord = None  # type: ignore[assignment]
     evidence: dict[str, Evidence] = field(default_factory=dict)
-    facts: dict[str, Any] = field(default_factory=dict)
+    statements: "Statements" = field(default_factory=lambda: _new_statements())
+    paragraphs: Optional[list] = None
     resolutions: list["Resolution"] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)

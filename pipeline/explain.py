@@ -59,18 +59,18 @@ def table_view(doc: ContractDoc) -> Iterator[str]:
 
 
 def candidate_view(doc: ContractDoc) -> Iterator[str]:
-    facts = doc.facts
-    for statement, words in facts.get("total_statements", []):
+    stated = doc.statements
+    for statement, words in stated.totals:
         spelled = f" (大写 {words.value})" if words is not None else ""
         yield f"total statement: {statement.value}{spelled} at {statement.span.start} «{_clip(statement.span.text)}»"
-    for statement in facts.get("table_totals", []):
+    for statement in stated.table_totals:
         yield f"table total: {statement.value} at {statement.span.start}"
-    for amount in facts.get("labelled_amounts", []):
+    for amount in stated.labelled_amounts:
         yield f"labelled amount: {amount.label} = {amount.statement.value} at {amount.statement.span.start}"
-    for k, found in enumerate(facts.get("payment_statements", [])):
-        parts = ", ".join(f"{key}={value.value}" for key, value in found.items()
-                          if hasattr(value, "value") and key != "condition")
-        yield f"payment {k + 1}: {parts or 'no figure'}" + (f" base={found['base']}" if found.get("base") else "")
+    for k, found in enumerate(stated.payments):
+        parts = ", ".join(f"{key}={figure.value}" for key, figure in
+                          (("percent", found.percent), ("amount", found.amount), ("大写", found.words)) if figure)
+        yield f"payment {k + 1}: {parts or 'no figure'}" + (f" base={found.base}" if found.base else "")
     meta = doc.record.contract
     yield f"chosen: total {meta.total_amount}, term {meta.term_months} months, tax rate {meta.tax_rate}"
     for resolution in doc.resolutions:

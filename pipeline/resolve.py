@@ -77,7 +77,7 @@ def stated_bases(doc: ContractDoc) -> list[tuple[str, Decimal]]:
     if total is not None:
         bases += [(f"the contract total less payments[{k}]", total - a)
                   for k, a in enumerate(dec(p.amount) for p in doc.record.payments) if a is not None]
-    bases += [(amount.label, amount.statement.value) for amount in doc.facts.get("labelled_amounts", [])]
+    bases += [(amount.label, amount.statement.value) for amount in doc.statements.labelled_amounts]
     return bases
 
 

@@ -52,7 +52,7 @@ def test_percent_base_names_what_the_share_is_of(text, base):
 def test_payment_statements_say_the_base_of_their_percent():
     doc = with_clause(PAYMENTS, "签约后 7 日内，甲方付给乙方 2030 年度服务费的 50%，计 30000 元；\n"
                                 "期满验收后，甲方付给乙方合同总价的 50%，计 30000 元。")
-    assert [s["base"] for s in doc.facts["payment_statements"]] == ["other", "contract_total"]
+    assert [s.base for s in doc.statements.payments] == ["other", "contract_total"]
     assert [(p.percent, p.amount) for p in doc.record.payments] == [(0.5, 30000), (0.5, 30000)]
 
 

@@ -234,7 +234,7 @@ def test_installments_and_parts_are_no_statements_of_the_total():
     doc = extract_text(TOTALS, "t.txt")
     assert doc.record.contract.total_amount == 12000
     assert doc.record.contract.total_amount_in_words == "壹万贰仟元整"
-    assert [s.value for s, _ in doc.facts["total_statements"]] == [12000]
+    assert [s.value for s, _ in doc.statements.totals] == [12000]
 
 
 def test_the_reading_the_price_table_supports_wins():
@@ -242,7 +242,7 @@ def test_the_reading_the_price_table_supports_wins():
                           "1. 本项目总计费用为人民币9,000.00元。\n5. 本合同总价款为人民币12,000.00元。")
     doc = extract_text(text, "t.txt")
     assert doc.record.contract.total_amount == 12000
-    assert [s.value for s, _ in doc.facts["total_statements"]] == [12000, 9000]
+    assert [s.value for s, _ in doc.statements.totals] == [12000, 9000]
 
 
 def test_a_figure_under_a_label_in_yuan_and_its_words_stated_apart():
