@@ -18,6 +18,7 @@ from schemas import ContractRecord, Evidence
 
 if TYPE_CHECKING:
     from extractors.statements import Statements
+    from pipeline.keyvalues import KeyValue
     from pipeline.resolve import Resolution
     from pipeline.segment import Section
     from pipeline.tables import Row, Table
@@ -117,6 +118,7 @@ class Line:
 
 def _new_statements() -> "Statements":
     from extractors.statements import Statements
+    from pipeline.keyvalues import KeyValue
     return Statements()
 
 
@@ -136,6 +138,7 @@ class ContractDoc:
     sections: list["Section"] = field(default_factory=list)
     tables: list["Table"] = field(default_factory=list)
     rows: list[Optional["Row"]] = field(default_factory=list)
+    key_values: list["KeyValue"] = field(default_factory=list)
     record: ContractRecord = None  # type: ignore[assignment]
     evidence: dict[str, Evidence] = field(default_factory=dict)
     statements: "Statements" = field(default_factory=lambda: _new_statements())

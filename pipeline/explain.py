@@ -5,6 +5,8 @@ Three views, so that a misread can be traced in a minute:
 * lines: every line with its number, page, section kind and flags (furniture,
   table row), as the text stage and the segmenter left them;
 * tables: each table with its header's column roles and its rows' cells;
+* keys: the key/value statements of the parties, with the party whose context
+  each stands in (the layout stage's reading, before the extractor chooses);
 * candidates: the statements the extractors proposed (totals, table totals,
   labelled amounts, payment statements), the readings the resolver chose, and
   the findings the checks raised.
@@ -15,14 +17,14 @@ from typing import Iterator
 
 from pipeline.document import ContractDoc
 
-STAGES = ("lines", "tables", "candidates")
+STAGES = ("lines", "tables", "keys", "candidates")
 CELL_SEPARATOR = " | "
 MAX_LINE_CHARS = 110
 
 
 def explain(doc: ContractDoc, stages: tuple[str, ...] = STAGES) -> Iterator[str]:
     """The report's lines for the given stages, in pipeline order."""
-    views = {"lines": line_view, "tables": table_view, "candidates": candidate_view}
+    views = {"lines": line_view, "tables": table_view, "keys": key_view, "candidates": candidate_view}
     for stage in stages:
         yield f"== {stage} =="
         yield from views[stage](doc)
@@ -56,6 +58,15 @@ def table_view(doc: ContractDoc) -> Iterator[str]:
         yield f"  columns: {roles or 'no header'}"
         for row in table.rows:
             yield f"  {row.line.number:5d}  " + _clip(CELL_SEPARATOR.join(c.text for c in row.cells))
+
+
+def key_view(doc: ContractDoc) -> Iterator[str]:
+    if not doc.key_values:
+        yield "no key/value statements"
+    for statement in doc.key_values:
+        label = statement.label.text if statement.label is not None else "(key on the line above)"
+        line = doc.text.count("\n", 0, statement.value.start)
+        yield f"{line:5d}  {statement.party:8s} {statement.field:15s} {_clip(label)} → {_clip(statement.value.text)}"
 
 
 def candidate_view(doc: ContractDoc) -> Iterator[str]:

@@ -2,7 +2,7 @@
 
 Like spaCy's `Language`, it only coordinates: each stage is a callable that takes
 a `ContractDoc` and returns it enriched. Order: ingest → normalize text →
-segment → extract → normalize values → check. Loading into a database is done
+segment → layout (tables, key/value statements) → extract → normalize values → check. Loading into a database is done
 by the batch run (`pipeline.batch`) with the finished document.
 """
 from __future__ import annotations
@@ -20,12 +20,13 @@ Stage = Callable[[ContractDoc], ContractDoc]
 
 
 def default_stages() -> list[tuple[str, Stage]]:
-    from pipeline import checks, segment, tables, textnorm, validate
+    from pipeline import checks, keyvalues, segment, tables, textnorm, validate
     from extractors import run_extractors
     return [
         ("normalize", textnorm.normalize),
         ("segment", segment.segment),
         ("tables", tables.find_tables),
+        ("key_values", keyvalues.read_key_values),
         ("extract", run_extractors),
         ("check", checks.run_checks),
         ("validate", validate.validate),

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import metadata, parties
+from extractors import metadata
+from pipeline import keyvalues
 from pipeline.document import ContractDoc
 from pipeline.language import extract_text
 from pipeline.textnorm import merge_edits, normalize, run_on_breaks, spaced_label_edits
@@ -76,16 +77,16 @@ def test_a_side_by_side_party_line_is_not_cut():
 # -- parties ---------------------------------------------------------------
 
 def test_anchor_role_names_the_party_a_line_opens():
-    assert parties.anchor_role("甲方：某局") == "client"
-    assert parties.anchor_role("  乙方名称：某公司") == "supplier"
-    assert parties.anchor_role("采购人（甲方）：某局") == "client"
-    assert parties.anchor_role("法定代表人：张三") is None
-    assert parties.anchor_role("甲方负责提供场地") is None
+    assert keyvalues.anchor_role("甲方：某局") == "client"
+    assert keyvalues.anchor_role("  乙方名称：某公司") == "supplier"
+    assert keyvalues.anchor_role("采购人（甲方）：某局") == "client"
+    assert keyvalues.anchor_role("法定代表人：张三") is None
+    assert keyvalues.anchor_role("甲方负责提供场地") is None
 
 
 def test_a_label_after_a_single_space_ends_the_value_before_it():
-    assert [k.label for k in parties.find_keys("项目联系人: 张三 联系电话: 0571-1234567")] == ["项目联系人", "联系电话"]
-    assert [k.label for k in parties.find_keys("账 号: 6222 0000")] == ["账 号"]
+    assert [k.label for k in keyvalues.find_keys("项目联系人: 张三 联系电话: 0571-1234567")] == ["项目联系人", "联系电话"]
+    assert [k.label for k in keyvalues.find_keys("账 号: 6222 0000")] == ["账 号"]
 
 
 def test_a_party_name_drops_a_trailing_role_and_the_sentence_run_on_after_it():

@@ -15,12 +15,13 @@ def register(app: typer.Typer) -> None:
 
 def explain(
     file: Path = typer.Argument(..., help="One contract file: OCR text, PDF or page image."),
-    stage: Optional[str] = typer.Option(None, "--stage", help="Show only one stage: lines, tables or candidates "
-                                        "(default: all three)."),
+    stage: Optional[str] = typer.Option(None, "--stage", help="Show only one stage: lines, tables, keys or "
+                                        "candidates (default: all)."),
     ocr: str = typer.Option("rapidocr", "--ocr", help="OCR engine for scans and images: rapidocr or tesseract."),
 ) -> None:
     """Print what each stage saw in FILE: lines with furniture and table flags, sections,
-    tables with their column roles, the candidate statements and the readings the resolver chose."""
+    tables with their column roles, the parties' key/value statements, the candidate
+    statements and the readings the resolver chose."""
     from pipeline.explain import STAGES, explain as report
     from pipeline.ingest import IngestOptions
     from pipeline.language import extract_file
