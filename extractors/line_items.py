@@ -118,8 +118,9 @@ def extract(doc: ContractDoc) -> ContractDoc:
             continue
         parsed = read_price_table(table, heading_above(doc, table))
         first_item = len(items)
+        billed = column_periods(parsed)
         for reading in parsed.rows:
-            item = build_item(doc, reading, len(items), term, tb_is_1024, table)
+            item = build_item(doc, reading, len(items), billed.get(reading.section, term), tb_is_1024, table)
             if item is not None:
                 items.append(item)
         assign_sections(parsed, items, first_item)
@@ -143,6 +144,21 @@ def extract(doc: ContractDoc) -> ContractDoc:
     if doc.record.contract.total_amount is None and totals:
         take_table_total(doc, *totals[-1])
     return doc
+
+
+def column_periods(parsed: PriceTable) -> dict[Optional[str], int]:
+    """The months the rows of each section bill when their periods cells agree: a row whose
+    cell OCR lost bills the same as its section, not the contract's term."""
+    stated: dict[Optional[str], set[str]] = {}
+    for reading in parsed.rows:
+        if "periods" in reading.values:
+            stated.setdefault(reading.section, set()).add(reading.values["periods"].text.strip())
+    found = {}
+    for section, values in stated.items():
+        value = price_figure(values.pop()) if len(values) == 1 else None
+        if value is not None and value == value.to_integral_value():
+            found[section] = int(value)
+    return found
 
 
 def take_table_total(doc: ContractDoc, total: Statement, words: Optional[Statement]) -> None:
@@ -443,11 +459,14 @@ def read_tail(reading: RowReading, tail: list[Cell], table: Table,
 
 
 def states_line(reading: RowReading, table: Table) -> bool:
-    """A price row states a price or an amount; an order table's row, a quantity with its unit or basis."""
+    """A price row states a price or an amount; an order table's row, a quantity with its unit or
+    basis, or both a unit and a basis when its quantity is missing."""
     if "unit_price" in reading.values or "amount" in reading.values:
         return True
-    return (not names_prices(table.roles) and "quantity" in reading.values
-            and ("billing_unit" in reading.values or "price_basis" in reading.values))
+    if names_prices(table.roles):
+        return False
+    units = ("billing_unit" in reading.values) + ("price_basis" in reading.values)
+    return units >= (1 if "quantity" in reading.values else 2)  # a row whose count OCR lost keeps its place
 
 
 def name_row(reading: RowReading, text_cells: list[Cell], role_at: Optional[dict[int, str]]) -> None:

@@ -38,6 +38,8 @@ FURNITURE_EDGE_LINES = 2
 
 THOUSANDS = regex.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)")
 SPACED_DECIMAL = regex.compile(r"(?<=\d) ?\. (?=\d)|(?<=\d) \.(?=\d)")
+#: "0、1%": OCR read the decimal point of a rate as 、 (a list is never numbered 0).
+COMMA_DECIMAL = regex.compile(r"(?<![\d.])0\s*、\s*(?=\d+\s*[%‰])")
 #: "¥1 080 000.00", "1 080 000.00 元": thousands parted by spaces, only where money is marked (a
 #: table flattened with single spaces puts "11 280.1" side by side: two figures, not one).
 SPACED_GROUPS = regex.compile(r"(?<=(?:[¥￥]|人民币)\s*)\d{1,3}(?: \d{3})+\.\d{1,2}(?!\d)"
@@ -115,7 +117,8 @@ def normalize(doc: ContractDoc) -> ContractDoc:
 
 
 def number_edits(text: str) -> list[Edit]:
-    """Edits that drop thousands separators and OCR spaces inside numbers."""
+    """Edits that drop thousands separators and OCR spaces inside numbers, and mend a rate's
+    decimal point OCR read as 、."""
     edits: list[Edit] = []
     for match in THOUSANDS.finditer(text):
         for i, ch in enumerate(match.group()):
@@ -127,6 +130,8 @@ def number_edits(text: str) -> list[Edit]:
                 edits.append((match.start() + i, match.start() + i + 1, ""))
     for match in SPACED_DECIMAL.finditer(text):
         edits.append((match.start(), match.end(), "."))
+    for match in COMMA_DECIMAL.finditer(text):
+        edits.append((match.start() + 1, match.end(), "."))
     return merge_edits(edits)
 
 

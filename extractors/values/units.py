@@ -127,11 +127,12 @@ def service_unit_rule(service: str) -> Optional[ServiceUnit]:
 
 @lru_cache(maxsize=None)
 def _basis_pattern() -> regex.Pattern:
-    """元/月, 元/年/套 and 元/100GB·月: the basis word, and the unit priced when one is written."""
+    """元/月, 元/年/套 and 元/100GB·月: the basis word, and the unit priced when one is written.
+    OCR may drop the dot or read it as a dash (元/GB月, 元/ 台- 月)."""
     words = alternation(list(load("units")["bases"]))
     return regex.compile(
         r"(?P<lead>(?:元|人民币)?)\s*/\s*[(（]?\s*(?:"
-        r"(?P<unit>[^/·•・‧()（）]{1,12}?)\s*[·•・‧]\s*(?P<per>" + words + r")"
+        r"(?!(?:" + words + r")\s*[)）]?$)(?P<unit>[^/·•・‧()（）\s]{1,12}?)\s*[·•・‧\-－.．]?\s*(?P<per>" + words + r")"
         r"|\d*\s*(?P<basis>" + words + r")(?:\s*/\s*(?P<after>[^/\s,，;；。()（）]{1,8}))?)\s*[)）]?")
 
 
