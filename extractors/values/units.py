@@ -132,7 +132,8 @@ def _basis_pattern() -> regex.Pattern:
     words = alternation(list(load("units")["bases"]))
     return regex.compile(
         r"(?P<lead>(?:元|人民币)?)\s*/\s*[(（]?\s*(?:"
-        r"(?!(?:" + words + r")\s*[)）]?$)(?P<unit>[^/·•・‧()（）\s]{1,12}?)\s*[·•・‧\-－.．]?\s*(?P<per>" + words + r")"
+        r"(?!(?:" + words + r")\s*[)）]?$)(?:(?P<unit>[^/·•・‧()（）\s，,；;。:：]{1,12}?)\s*[·•・‧\-－.．]"
+        r"|(?P<unit>\d*\s*(?:[A-Za-z]{1,8}|\p{Han}{1,3})))\s*(?P<per>" + words + r")"
         r"|\d*\s*(?P<basis>" + words + r")(?:\s*/\s*(?P<after>[^/\s,，;；。()（）]{1,8}))?)\s*[)）]?")
 
 
