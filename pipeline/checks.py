@@ -91,8 +91,13 @@ def check_line_amounts(doc: ContractDoc) -> None:
 
 def line_reading(doc: ContractDoc, subject: str, product: Decimal, periods: Decimal, amount: Decimal,
                  term: Optional[int]) -> bool:
-    """Whether the row's figures agree under other periods or in 万元 (a misreading, not a contradiction)."""
-    for other in period_readings(periods, term):
+    """Whether the row's figures agree under other periods or in 万元 (a misreading, not a
+    contradiction). Periods a cell or note states are taken as read, but for a yearly price
+    read as monthly (12 months are one year)."""
+    evidence = doc.evidence.get(f"{subject}.periods")
+    stated = evidence is not None and evidence.note is None
+    others = [periods / 12] if stated else period_readings(periods, term)
+    for other in others:
         if abs(product * other - amount) <= max(CENT, amount / 10000):
             resolved(doc, subject, f"the figures agree over {other} periods, not {periods}", other)
             doc.warn(f"{subject}: the amount agrees with {other} periods, not the {periods} read")

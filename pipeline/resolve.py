@@ -28,6 +28,8 @@ MAX_SUBSET_ITEMS = 12
 LOW_CONFIDENCE = 0.80
 SUM_TOLERANCE = Decimal("0.011")
 SENTENCE_BOUNDS = ("。", "；", ";", "\n")
+#: A figure and its readings: as written, in 万元, or in 元 where the other is in 万元.
+SCALE_READINGS = ((Decimal(1), ""), (Decimal(10000), " read in 万元"), (Decimal(1) / Decimal(10000), " in 元"))
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,12 @@ def stated_bases(doc: ContractDoc) -> list[tuple[str, Decimal]]:
 
 def base_of_percent(doc: ContractDoc, percent: Decimal, amount: Decimal,
                     tolerance: Decimal) -> Optional[str]:
-    """The stated amount that `percent` of gives `amount`, if any."""
+    """The stated amount that `percent` of gives `amount`, if any; also a base read in 万元
+    where the installment is in 元 (or the other way round)."""
     for name, base in stated_bases(doc):
-        if abs(base * percent - amount) <= tolerance:
-            return name
+        for scale, unit in SCALE_READINGS:
+            if abs(base * scale * percent - amount) <= tolerance:
+                return name + unit
     return None
 
 

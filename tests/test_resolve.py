@@ -4,7 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pipeline.language import extract_text
-from pipeline.resolve import parts_reconcile, period_readings, subset_sums
+from pipeline.document import ContractDoc
+from pipeline.resolve import base_of_percent, parts_reconcile, period_readings, subset_sums
 
 HEAD = """云资源服务合同
 合同编号：RS-01
@@ -58,3 +59,18 @@ def test_a_budget_stated_beside_the_total_is_not_a_restatement():
     text = ("1、本合同总金额为人民币 95000.00 元。\n"
             "2、本项目采购预算金额为人民币 100000.00 元。\n")
     assert [f for f in findings(text) if f[0] == "restated_amount"] == []
+
+
+def test_a_stated_periods_cell_is_not_read_away_by_the_twelve_month_reading():
+    text = ("本合同服务期为10个月。\n"
+            "序号\t服务名称\t单价（元/月）\t数量\t月数\t金额（元）\n"
+            "1\t云主机\t200\t10\t10\t24000\n"
+            "合计\t\t\t\t\t24000\n")
+    assert ("line_amount", 24000.0, "error") in findings(text)
+
+
+def test_a_percent_of_a_total_read_in_wan_yuan_finds_its_base():
+    doc = ContractDoc(name="w.txt", raw="")
+    doc.record.contract.total_amount = 74.0  # a table in 万元 whose caption said so
+    assert base_of_percent(doc, Decimal("0.3"), Decimal(222000), Decimal("0.01")) == "the contract total read in 万元"
+    assert base_of_percent(doc, Decimal("0.3"), Decimal(200000), Decimal("0.01")) is None
