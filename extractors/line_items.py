@@ -401,9 +401,10 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
     if note_column is not None and cells and cell_kind(cells[-1].text) == "text":
         if not aligned or cells[-1].column == note_column.column:
             reading.note = cells.pop()
-    # A service named like a unit ("云主机（4核8G）") is text when the unit column holds the unit.
-    names_only = aligned and any(role_at.get(c.column) == "billing_unit" and cell_kind(c.text) == "unit"
-                                 for c in cells)
+    # A service named like a unit ("云主机（4核8G）") is text when the unit column holds the unit,
+    # or when the table has no unit column for it to stand in.
+    names_only = aligned and ("billing_unit" not in table.roles or any(
+        role_at.get(c.column) == "billing_unit" and cell_kind(c.text) == "unit" for c in cells))
     tail: list[Cell] = []
     while cells and cell_kind(cells[-1].text) != "text" and not (
             names_only and role_at.get(cells[-1].column) in TEXT_ROLES):
