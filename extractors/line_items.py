@@ -42,6 +42,12 @@ from schemas import LineItem, NormalizedQuantity, Subtotal
 
 NUMERIC_ROLES = ("unit_price", "quantity", "periods", "amount")
 TEXT_ROLES = ("service", "section")
+#: A unit cell that also names the period it is priced per: "套/年".
+UNIT_PER_PERIOD = regex.compile(r"^\s*(?P<unit>[^/\s][^/]*?)\s*/\s*(?:年|月|次|天|季度|个月)\s*$")
+#: "（金额单位：人民币万元）" above a table: its prices and amounts are in 万元.
+WAN_CAPTION = regex.compile(r"单位\s*[:：]\s*(?:人民币)?\s*万元")
+MAX_CAPTION_GAP_LINES = 2
+MONEY_ROLES = ("unit_price", "amount")
 #: Cells recognised by what they hold: one standing under another role's header shows the
 #: row's cells shifted against the header.
 PLACED_ROLES = ("billing_unit", "price_basis")
@@ -119,13 +125,15 @@ def extract(doc: ContractDoc) -> ContractDoc:
         parsed = read_price_table(table, heading_above(doc, table))
         first_item = len(items)
         billed = column_periods(parsed)
+        in_wan = caption_in_wan(doc, table)
         for reading in parsed.rows:
-            item = build_item(doc, reading, len(items), billed.get(reading.section, term), tb_is_1024, table)
+            item = build_item(doc, reading, len(items), billed.get(reading.section, term), tb_is_1024, table,
+                              in_wan)
             if item is not None:
                 items.append(item)
         assign_sections(parsed, items, first_item)
         start = first_item
-        sum_scale = column_scale(table, "amount")
+        sum_scale = column_scale(table, "amount", in_wan)
         for row_index, reading in parsed.sums:
             end = first_item + row_index
             if reading.value is None:
@@ -444,7 +452,8 @@ def read_tail(reading: RowReading, tail: list[Cell], table: Table,
     has_periods = "periods" in table.roles
     for cell in tail:
         kind = cell_kind(cell.text)
-        if kind == "period" and not has_periods and read_unit(cell.text) is not None:
+        counts_periods = role_at is not None and role_at.get(cell.column) == "price_basis"
+        if kind == "period" and not has_periods and not counts_periods and read_unit(cell.text) is not None:
             kind = "unit"
         counted = quantity_with_unit(cell, table, role_at) if kind == "unit" else None
         if counted is not None:
@@ -472,11 +481,12 @@ def states_line(reading: RowReading, table: Table) -> bool:
 
 def name_row(reading: RowReading, text_cells: list[Cell], role_at: Optional[dict[int, str]]) -> None:
     """The service (the service column's cell, else the last text) and the section (the first
-    text before it) of a row. A row whose unit or basis stands under another column's header
+    text before it) of a row. A row whose unit and basis both stand under other columns' headers
     has its cells shifted against the header (merged cells left out): its last text is the service."""
     named = [c for c in text_cells if role_at is not None and role_at.get(c.column) == "service"]
-    shifted = role_at is not None and any(
-        role_at.get(cell.column) not in (role, None) for role, cell in reading.values.items() if role in PLACED_ROLES)
+    misplaced = [role for role, cell in reading.values.items()
+                 if role in PLACED_ROLES and role_at is not None and role_at.get(cell.column) not in (role, None)]
+    shifted = len(misplaced) == len(PLACED_ROLES)
     service_cell = named[0] if named and not shifted else text_cells[-1]
     reading.service = [service_cell.span]
     before = [c for c in text_cells if c.column < service_cell.column]
@@ -550,13 +560,13 @@ def assign_sections(parsed: PriceTable, items: list[LineItem], first_item: int) 
 # -- building the record ----------------------------------------------------
 
 def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional[int],
-               tb_is_1024: bool, table: Table) -> Optional[LineItem]:
+               tb_is_1024: bool, table: Table, in_wan: bool = False) -> Optional[LineItem]:
     path = f"line_items[{index}]"
     service = as_written(reading.service) if reading.service else None
     service_text = " ".join(s.text for s in reading.service)
     note = reading.note.text if reading.note else ""
     hints = {c.role: c.hint for c in table.columns}
-    scale = {role: column_scale(table, role) for role in NUMERIC_ROLES}
+    scale = {role: column_scale(table, role, in_wan) for role in NUMERIC_ROLES}
 
     def figure(role: str) -> Optional[Decimal]:
         cell = reading.values.get(role)
@@ -571,7 +581,10 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
     unit_price, quantity, amount = figure("unit_price"), figure("quantity"), figure("amount")
     note_unit, note_basis = note_pricing(reading.note, service_text)
     billing_unit, unit_span = billing_unit_of(reading, note_unit)
-    basis, stated = price_basis_of(reading, note, note_basis, hints, billing_unit)
+    unit_cell = reading.values.get("billing_unit")
+    basis, stated = price_basis_of(reading, note, note_basis, hints,
+                                   unit_cell.text if unit_cell is not None else billing_unit,
+                                   "piece" if sells_goods(table) else "month")
     periods = periods_of(doc, path, reading, note, service_text, basis, hints.get("periods", ""))
     if periods is None and quantity is not None:
         periods = infer_periods(unit_price, quantity, amount, basis, term)
@@ -596,10 +609,32 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
         price_basis=basis, periods=as_float(periods), amount=as_float(amount), normalized=normalized)
 
 
-def column_scale(table: Table, role: str) -> Decimal:
-    """What a figure of the column is multiplied by: 10000 under a 万元 header, else 1."""
+def sells_goods(table: Table) -> bool:
+    """A table of goods bought once: its header names goods (货物, 品牌, 生产厂家 …) and no periods."""
+    if table.header is None or "periods" in table.roles:
+        return False
+    words = load("tables")["goods"]["words"]
+    return any(word in cell.text for cell in table.header.cells for word in words)
+
+
+def column_scale(table: Table, role: str, in_wan: bool = False) -> Decimal:
+    """What a figure of the column is multiplied by: 10000 under a 万元 header, or for a price
+    or amount column of a table whose caption states its money in 万元 ("（金额单位：万元）")
+    unless the header says 元; else 1."""
     column = table.role_column(role)
-    return WAN if column is not None and "万" in column.hint else Decimal(1)
+    hint = column.hint if column is not None else ""
+    if "万" in hint or (in_wan and role in MONEY_ROLES and "元" not in hint):
+        return WAN
+    return Decimal(1)
+
+
+def caption_in_wan(doc: ContractDoc, table: Table) -> bool:
+    """Whether a line right above the table's header states its money in 万元."""
+    if table.header is None:
+        return False
+    number = table.header.line.number
+    above = [ln for ln in doc.lines[max(0, number - MAX_CAPTION_GAP_LINES):number] if ln.text.strip()]
+    return any(WAN_CAPTION.search(line.text) for line in above[-1:])
 
 
 def note_pricing(note: Optional[Cell], service: str) -> tuple[Optional[Span], Optional[str]]:
@@ -628,7 +663,9 @@ def billing_unit_of(reading: RowReading, note_unit: Optional[Span]) -> tuple[Opt
     unit a basis cell prices (台 in 元/台·月)."""
     cell = reading.values.get("billing_unit")
     if cell is not None:
-        return as_written(cell.span), cell.span
+        per = UNIT_PER_PERIOD.match(cell.span.text)  # "套/年": the quantity counts 套
+        span = cell.span.sub(per.start("unit"), per.end("unit")) if per else cell.span
+        return as_written(span), span
     if note_unit is not None:
         return as_written(note_unit), note_unit
     for span in reading.service:
@@ -645,9 +682,10 @@ def billing_unit_of(reading: RowReading, note_unit: Optional[Span]) -> tuple[Opt
 
 
 def price_basis_of(reading: RowReading, note: str, note_basis: Optional[str], hints: dict[str, str],
-                   billing_unit: Optional[str]) -> tuple[str, bool]:
+                   billing_unit: Optional[str], default: str = "month") -> tuple[str, bool]:
     """The row's price basis, and whether the document states it (a basis only guessed from a
-    periods cell or by default gives way to the row's arithmetic)."""
+    periods cell or by default gives way to the row's arithmetic). The default is a month, or
+    one piece in a table of goods."""
     price_cell = reading.values.get("unit_price")
     if price_cell is not None and "/" in price_cell.text:
         found = read_basis(price_cell.text)
@@ -678,7 +716,7 @@ def price_basis_of(reading: RowReading, note: str, note_basis: Optional[str], hi
         match = PERIOD_CELL.match(period.text)
         if match:
             return {"次": "time", "年": "year"}.get(match.group("unit"), "month"), match.group("unit") == "次"
-    return "month", False
+    return default, False
 
 
 def periods_of(doc: ContractDoc, path: str, reading: RowReading, note: str, service: str,

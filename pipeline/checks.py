@@ -126,18 +126,39 @@ def check_items_totals(doc: ContractDoc) -> None:
     items = doc.record.line_items
     if not items or doc.statements.subtotal_covers:
         return
+    if doc.statements.table_totals:
+        check_table_totals(doc)
+        return
     total = _sum_rows(doc, 0, len(items))
-    stated = table_or_contract_total(doc)
+    stated = dec(doc.record.contract.total_amount)
     if total is None or stated is None or close(total, stated):
         return
-    # The table's own sum line covers its rows; the contract's total may cover something else.
-    of_table = bool(doc.statements.table_totals)
-    other = None if of_table else next((name for name, base in stated_bases(doc) if close(base, total)), None)
+    other = next((name for name, base in stated_bases(doc) if close(base, total)), None)
     if other is not None:
         resolved(doc, "line_items", f"the rows add up to {other}, not to the total", total)
         return
     add(doc, "items_total", "contract.total_amount", total, stated,
         evidence=["contract.total_amount"] + [f"line_items[{i}].amount" for i in range(len(items))])
+
+
+def check_table_totals(doc: ContractDoc) -> None:
+    """Each table's sum line against the rows it closes: its own table's, or every row above it
+    (a grand total under the last of several tables)."""
+    for statement, (start, end) in zip(doc.statements.table_totals, doc.statements.total_covers):
+        own, above = _sum_rows(doc, start, end), _sum_rows(doc, 0, end)
+        if own is None or close(own, statement.value) or (above is not None and close(above, statement.value)):
+            continue
+        add(doc, "items_total", "contract.total_amount", own, statement.value,
+            evidence=[f"line_items[{i}].amount" for i in range(start, end)], spans=[statement.span])
+
+
+def covers_a_part(doc: ContractDoc, statement: Statement) -> bool:
+    """Whether a table total adds up only its own table's rows, fewer than the document's."""
+    for table_total, (start, end) in zip(doc.statements.table_totals, doc.statements.total_covers):
+        if table_total is statement:
+            own = _sum_rows(doc, start, end)
+            return own is not None and close(own, statement.value) and end - start < len(doc.record.line_items)
+    return False
 
 
 def table_or_contract_total(doc: ContractDoc) -> Optional[Decimal]:
@@ -274,7 +295,8 @@ def check_restated_amounts(doc: ContractDoc) -> None:
         for later in statements[1:]:
             if abs(later.value - first.value) <= HALF_CENT or later.value in reported:
                 continue
-            if later.value in parts or any(close(later.value * s, first.value) for s in SCALES):
+            if (later.value in parts or covers_a_part(doc, later)
+                    or any(close(later.value * s, first.value) for s in SCALES)):
                 resolved(doc, "contract.total_amount", f"{later.value} states a part or the total in 万元")
                 continue
             reported.add(later.value)
