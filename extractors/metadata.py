@@ -12,6 +12,7 @@ statement of the same figure) and it is not.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,7 +21,7 @@ from typing import Optional
 
 import regex
 
-from extractors.common import as_written, price_table_lines, prose_lines, sentences
+from extractors.common import as_written, paragraph_sentences, price_table_lines, prose_lines, sentences
 from extractors.lexicon import alternation, load
 from extractors.statements import Statement
 from extractors.values.cnmoney import find_cn_amounts
@@ -28,6 +29,7 @@ from extractors.values.dates import DATE, months_between, parse_date
 from extractors.values.numbers import (MONEY, NUMBER, PERCENT, WAN, as_float, money_end, money_value,
                                       parse_small_int, to_decimal)
 from pipeline.document import ContractDoc, Line, Span
+from pipeline.keyvalues import is_role_heading
 from pipeline.textnorm import without_letter_spacing
 
 BLANK_VALUE = regex.compile(r"^[_\-—\s/]*$")
@@ -37,6 +39,9 @@ TITLE_SCAN_LINES = 60
 TITLE_WINDOW = 8
 TITLE_PROSE = regex.compile(r"[，,。；;！!？?]")
 BREADCRUMB = regex.compile(r"\S\s*[>»›→]\s*\S")
+#: The name of a body alone on a line: Chinese characters, with bracketed parts ("某市某局（某办）").
+ORGANISATION = regex.compile(r"(?:\p{Han}|[(（]\p{Han}{1,12}[)）])+")
+MAX_ORGANISATION_CHARS = 30
 MAX_PROJECT_CONTINUATION_CHARS = 36
 MAX_PROJECT_CONTINUATIONS = 3
 PROJECT_LOOKAHEAD = 6
@@ -57,6 +62,14 @@ WORD = regex.compile(r"[\p{Han}A-Za-z]")
 #: A bare figure under a label that states its unit: "合同金额（元）：312800.00", "(万元) 31.28".
 YUAN_LABEL = regex.compile(r"\s*[(（]\s*(?:人民币)?\s*(?P<wan>万)?元\s*[)）]\s*[:：]?\s*(?:人民币)?\s*[¥￥]?\s*"
                            r"(?P<n>\d+(?:\.\d+)?)(?![\d.%])")
+#: What links a figure to the total label after it: "（¥N），即本合同总价款", "元，系本协议总金额".
+LINK_BEFORE_TOTAL = regex.compile(r"[)）]?\s*[,，]?\s*(?:即|也即|亦即)?\s*(?:为|是|系|作为|即)\s*(?:本|该)?\s*$")
+#: After such a label: the end of the clause ("…即本合同总价款。", "…系本协议总金额，包括…").
+TOTAL_LABEL_CLOSES = regex.compile(r"\s*(?:[(（][^()（）]{0,12}[)）])?\s*(?:$|[,，])")
+#: Cells set apart in columns on one line: a table row, not a sentence.
+COLUMN_GAP = regex.compile(r"\t| {3,}")
+#: Words of a sum of the parts stated before it ("以上各项合计", "上述费用总计").
+SUMS_UP = regex.compile(r"以上|上述|前述|合计|共计|总计|总共|累计")
 NOT_A_TERM = r"提前|内|前|后|满|延续|超过|不少于|至少|以上|以内"
 
 
@@ -160,8 +173,22 @@ def title(lines: list[Line]) -> Optional[list[Span]]:
                 spans = [_stripped(line.span)]
                 if tail:
                     spans.append(_stripped(candidates[i + 1].span))
+                above = candidates[i - 1] if i > 0 else None
+                if above is not None and above.number == line.number - 1 and is_organisation_line(above.text):
+                    spans.insert(0, _stripped(above.span))  # "某市某局" ⏎ "某某服务合同": one heading
                 return spans
     return [_stripped(candidates[0].span)] if candidates else None
+
+
+def is_organisation_line(text: str) -> bool:
+    """A short line that is only the name of a public body or a company ("某市某某局"): the first
+    line of a heading whose second line names the contract."""
+    from pipeline.keyvalues import vocab as party_vocab
+
+    text = text.strip()
+    return (0 < len(text) <= MAX_ORGANISATION_CHARS and ORGANISATION.fullmatch(text) is not None
+            and text.endswith(party_vocab()["name_endings"])
+            and not any(w in text for w in load("metadata")["title_words"]))
 
 
 def is_heading(text: str, words: list[str]) -> bool:
@@ -216,7 +243,7 @@ def continues_value(text: str) -> bool:
     return (len(text) <= MAX_PROJECT_CONTINUATION_CHARS and not regex.search(r"[:：\t]", text)
             and not TITLE_PROSE.search(text)
             and not regex.search(r"\d{4}\s*年\s*\d{1,2}\s*月", text) and not HEADING_START.match(text)
-            and not any(w in text for w in load("metadata")["title_words"]))
+            and not any(w in text for w in load("metadata")["title_words"]) and not is_role_heading(text))
 
 
 def joined(spans: list[Span]) -> Optional[str]:
@@ -384,15 +411,27 @@ def total_readings(doc: ContractDoc) -> tuple[list[TotalReading], list[Statement
     installment, paying = patterns()["installment"], patterns()["payment_verb"]
     found: list[TotalReading] = []
     spelled: list[Statement] = []
-    in_tables = price_table_lines(doc)  # a 总价 line under a table is the table's total (line items)
-    lines = [ln for ln in prose_lines(doc, ("preamble", "clause")) if ln.number not in in_tables]
-    for sentence in sentences(doc, lines):
+    # A 总价 line under a table is the table's total (line items); a sentence the table block
+    # swallowed that opens with the contract's own total label ("合同总价：人民币…（¥…）") states it.
+    in_tables = price_table_lines(doc)
+    prose = prose_lines(doc, ("preamble", "clause"))
+    firsts = [first for first, _ in paragraph_sentences(doc)]
+    under_table = [ln for ln in prose if opens_with_total(ln.text)
+                   and bisect_right(firsts, ln.number) > 0 and firsts[bisect_right(firsts, ln.number) - 1] in in_tables]
+    lines = [ln for ln in prose if ln.number not in in_tables]
+    stated = list(sentences(doc, lines)) + [part for ln in under_table for part in line_sentences(ln)]
+    for sentence in sorted(stated, key=lambda span: span.start):
         text = sentence.text
         for match in label.finditer(text):
             before = text[:match.start()]
             if EXCL_TAX_BEFORE.search(before) or (match.group("weak") and names_a_part(before)):
                 continue
             statement = total_after(sentence, match.end())
+            if statement is None and match.group("strong"):
+                statement = total_before(sentence, match.start(), match.end())
+                if statement is not None:
+                    found.append(TotalReading(statement[0], statement[1], False))
+                    break
             if statement is None:
                 words = spelled_after(sentence, match.end()) if match.group("strong") else None
                 spelled += [words] if words is not None else []
@@ -402,6 +441,61 @@ def total_readings(doc: ContractDoc) -> tuple[list[TotalReading], list[Statement
             found.append(TotalReading(statement[0], statement[1], paying.search(before) is not None))
             break
     return found, spelled
+
+
+def line_sentences(line: Line) -> list[Span]:
+    """The sentences of one line, cut at 。；; (a line under a table is a paragraph of its own,
+    whatever the sum line above it ends with)."""
+    found, start = [], 0
+    for match in regex.finditer(r"[。；;]", line.text):
+        if line.text[start:match.start()].strip():
+            found.append(line.span.sub(start, match.start()))
+        start = match.end()
+    if line.text[start:].strip():
+        found.append(line.span.sub(start, len(line.text)))
+    return found
+
+
+def opens_with_total(text: str) -> bool:
+    """Whether a line is a sentence opening with a label of the contract's own total
+    ("合同总价：人民币…"); a label and its figure set apart in columns ("项目总价（元）    N")
+    are the table's own sum row."""
+    text = text.strip()
+    match = patterns()["total"].match(LIST_PREFIX_AT_START.sub("", text))
+    return match is not None and match.group("strong") is not None and not COLUMN_GAP.search(text)
+
+
+def total_before(sentence: Span, start: int, end: int) -> Optional[tuple[Statement, Optional[Statement]]]:
+    """The figure (and its 大写) stated right before a total label that closes the sentence's
+    clause: "上述各项共计人民币…元整（¥N），即本合同总金额". The clause must sum up what came
+    before it (以上, 上述, 合计 …) and hold no installment or payment; the 大写 nearest the
+    figure is its words."""
+    text = sentence.text
+    if not TOTAL_LABEL_CLOSES.match(text, end):
+        return None
+    link = LINK_BEFORE_TOTAL.search(text[:start])
+    if link is None:
+        return None
+    phrase_start = max(text.rfind(mark, 0, link.start()) for mark in "。；;") + 1
+    phrase = text[phrase_start:link.start()]
+    figures = list(MONEY.finditer(phrase))
+    if not figures or figures[-1].end() != len(phrase.rstrip()):
+        return None
+    figure = figures[-1]
+    before = phrase[:figure.start()]
+    if (not SUMS_UP.search(before) or patterns()["installment"].search(before)
+            or patterns()["payment_verb"].search(before)):
+        return None
+    value = money_value(figure)
+    if value is None:
+        return None
+    at = phrase_start
+    statement = Statement(value, sentence.sub(at + figure.start("n"), at + money_end(figure)), "total")
+    words = None
+    for w_start, w_end, w_value in find_cn_amounts(before[-TOTAL_WINDOW:]):
+        offset = at + max(0, len(before) - TOTAL_WINDOW)
+        words = Statement(w_value, sentence.sub(offset + w_start, offset + w_end), "words")
+    return statement, words
 
 
 def names_a_part(before: str) -> bool:
@@ -421,6 +515,8 @@ def total_after(sentence: Span, at: int) -> Optional[tuple[Statement, Optional[S
     if figure is None:
         return None
     start, end, value = figure
+    if regex.match(r"[\d.]", sentence.text[at + end:at + end + 1]) and end == len(window):
+        return None  # the window's edge cut the figure: never read part of a number
     return Statement(value, sentence.sub(at + start, at + end), "total"), spelled_after(sentence, at)
 
 

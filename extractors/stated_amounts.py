@@ -30,6 +30,11 @@ LABEL_NOISE = regex.compile(r"^(?:\s|[(（]\s*[\d一二三四五六七八九十]
 SPACES = regex.compile(r"\s+")
 MIN_SHARED_LABEL_CHARS = 4
 #: A line that opens the next clause item ("2、", "第二条", "第3次"): the breakdown ended before it.
+#: A list item's marker opening a line ("1.", "2、", "（3）").
+ITEM_MARKER = regex.compile(r"^\s*(?:\d{1,2}\s*[、.．)）](?!\d)|[(（]\s*[\d一二三四五六七八九十]{1,2}\s*[)）])\s*")
+#: An item's heading before its colon ("云主机服务：…").
+ITEM_HEADING = regex.compile(r"^(?P<h>[^，,。；;：:\d]{2,30})[:：]")
+SUM_TOLERANCE = Decimal("0.011")
 NEXT_ITEM = regex.compile(r"^\s*(?:\d+\s*[、.．](?!\d)|第\s*[\d一二三四五六七八九十]+\s*[条章次])")
 
 
@@ -63,11 +68,12 @@ def patterns() -> dict[str, regex.Pattern]:
             r"(?P<label>[^，,。；;：:（()）]{2,24}?)\s*(?:" + alternation(spec["cap_words"]) + r")\s*" + money),
         "cue": regex.compile(alternation(spec["breakdown_cues"])),
         "not_part": regex.compile(alternation(spec["not_parts"])),
+        "summing_cue": regex.compile(alternation(spec["summing_cues"])),
     }
 
 
 def extract(doc: ContractDoc) -> ContractDoc:
-    parts = breakdown_parts(doc)
+    parts = breakdown_parts(doc) or summed_items(doc)
     if parts:
         add_subtotals(doc, parts)
     doc.statements.labelled_amounts = caps(doc)
@@ -91,6 +97,54 @@ def breakdown_parts(doc: ContractDoc) -> list[LabelledAmount]:
         if amount is not None and amount.statement.value != total.value:
             found.append(amount)
     return found if len(found) >= 2 else []
+
+
+def summed_items(doc: ContractDoc) -> list[LabelledAmount]:
+    """The fees of the list items a total sums up ("1. A服务：…该项费用为X元。" … "上述各项合计
+    人民币…，即本合同总金额"): one labelled fee per item, in the run of items right above the
+    total's sentence. Taken only when every item states one and they add up to the total."""
+    statements = doc.statements.totals
+    if not statements:
+        return []
+    total = statements[0][0]
+    text = doc.text
+    start = max(text.rfind(mark, 0, total.span.start) for mark in "。；;\n") + 1
+    if not patterns()["summing_cue"].search(text[start:total.span.start]):
+        return []
+    items = items_above(doc, start)
+    if len(items) < 2:
+        return []
+    found: list[LabelledAmount] = []
+    for item in items:
+        fees = [amount for amount in (labelled(item, m) for m in patterns()["part"].finditer(item.text))
+                if amount is not None]
+        if not fees:
+            return []
+        heading = ITEM_HEADING.match(ITEM_MARKER.sub("", item.text, count=1))
+        label = " ".join(heading.group("h").split()) if heading else fees[-1].label
+        found.append(LabelledAmount(label, fees[-1].statement))
+    stated = sum((amount.statement.value for amount in found), Decimal(0))
+    return found if abs(stated - total.value) <= SUM_TOLERANCE else []
+
+
+def items_above(doc: ContractDoc, end: int) -> list[Span]:
+    """The list items ("1. …", "（2）…") in a run right above offset `end` in its section: the
+    item lines met going up, blank lines aside, until a line that is no item, a table row or
+    the section's heading. The text of the line before `end` counts when it opens an item."""
+    headings = {s.first_line for s in doc.sections}
+    items: list[Span] = []
+    for line in reversed([ln for ln in doc.lines if ln.start <= end]):
+        if line.furniture:
+            continue
+        piece = doc.span(line.start, min(line.end, end))
+        if not piece.text.strip():
+            continue  # a blank line, or the total's own line when its sentence opens it
+        if line.number in headings or (doc.rows and doc.rows[line.number] is not None):
+            break
+        if not ITEM_MARKER.match(piece.text):
+            break
+        items.append(piece)
+    return items[::-1]
 
 
 def _lines_from(doc: ContractDoc, span: Span) -> list[Line]:

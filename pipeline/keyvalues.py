@@ -36,7 +36,8 @@ BRACKETS = regex.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 PHONE = regex.compile(r"(?<!\d)(?:\+?86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}(?:-\d{1,5})?|[2-9]\d{6,7})(?!\d)")
 ACCOUNT = regex.compile(r"\d[\d\s-]{7,34}\d")
 TAX_ID = regex.compile(r"[0-9A-Z]{15,20}")
-PERSON = regex.compile(r"[\p{Han}·]{2,5}|[A-Za-z][A-Za-z .]{1,30}")
+PERSON = regex.compile(r"[\p{Han}·]{2,5}|\p{Han}(?: \p{Han}){1,4}(?!\p{Han})|[A-Za-z][A-Za-z .]{1,30}")
+HAN_NAME = regex.compile(r"[\p{Han}· ]+")
 ALIAS = regex.compile(r"\s*[(（]\s*以下(?:简称|称)[^)）]*[)）]\s*$")
 LIST_MARKER = regex.compile(r"^\s*(?:\d+\s*[、.．)）](?!\d)|[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．])\s*")
 PROSE_MARKS = regex.compile(r"[，,。；;！!？?]")
@@ -213,15 +214,19 @@ class KeyValueReader:
         return found
 
     def read_context_heading(self, text: str) -> bool:
-        """A short heading naming a party's details without a colon ("8. 乙方银行账户信息")
-        opens that party's context for the key lines under it."""
+        """A short heading naming a party's details without a colon ("8. 乙方银行账户信息"),
+        or a role alone on its line ("甲方（采购人）", a block header with the party's
+        "单位名称：" line under it), opens that party's context for the key lines under it."""
         heading = LIST_MARKER.sub("", text).strip()
         if len(heading) > MAX_HEADING_ANCHOR_CHARS or PROSE_MARKS.search(heading):
             return False
         role, key, rest = read_label(heading)
-        if role is None or key is not None or not rest or not self.is_context_anchor(rest):
+        if role is None or key is not None or (rest and not self.is_context_anchor(rest)):
+            return False
+        if not rest and not is_role_heading(heading):
             return False
         self.role = role
+        self.columns = []
         return True
 
     def names_party(self, role: str, value: Optional[Span]) -> bool:
@@ -305,6 +310,16 @@ class KeyValueReader:
                 cleaned = clean_value(name, span)
                 if cleaned is not None:
                     self.names[role] = cleaned[0]
+
+
+def is_role_heading(text: str) -> bool:
+    """A line that is one role, bracketed roles aside ("甲方（采购人）", "乙方"): the header of
+    that party's block. A seal or signature mark ("甲方（盖章）") makes it a signature line."""
+    compact = text.replace(" ", "")
+    bare = BRACKETS.sub("", compact)
+    return bare in vocab()["roles"] and all(
+        BRACKETS.sub("", part) == "" and vocab()["inner_role"].fullmatch(part) is not None
+        for part in BRACKETS.findall(compact))
 
 
 def spaced_pair(line: Line) -> Optional[Row]:
@@ -417,6 +432,8 @@ def clean_value(key: str, span: Span) -> Optional[tuple[str, list[Span]]]:
         if not match:
             return None
         sub = span.sub(match.start(), match.end())
+        if HAN_NAME.fullmatch(match.group()):  # a Chinese name, letter-spaced by OCR or a form ("张 三 丰") or not
+            return match.group().replace(" ", ""), [sub]
         return as_written(sub), [sub]
     cut = regex.split(r"\s{2,}|\t", text.strip())[0]
     if key == "bank_name":  # "开户行及账号: 某银行某支行 1100 2233 …"

@@ -47,8 +47,15 @@ SPACED_GROUPS = regex.compile(r"(?<=(?:[¥￥]|人民币)\s*)\d{1,3}(?: \d{3})+\
 PAGE_BREAK = regex.compile(r"\f|\n(?:[ \t]*\n){3,}")
 PAGE_NUMBER = regex.compile(r"^(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d+\s*[-—–]|\d+\s*/\s*\d+|Page\s*\d+(?:\s*of\s*\d+)?)$",
                             regex.IGNORECASE)
+#: A page marker standing apart at the end of a line ("某某服务合同      第 1 页 共 3 页"): the
+#: line is a running header or footer, whatever text stands before the marker.
+PAGE_MARKER = r"(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页|Page\s*\d+(?:\s*of\s*\d+)?)"
+PAGE_MARKER_TAIL = regex.compile(r"(?:[ ]{2,}|\t)" + PAGE_MARKER + r"\s*$", regex.IGNORECASE)
+#: What stands for a page marker in a line's furniture key, so that the headers of all pages share one.
+PAGE_MARKER_KEY = "页码"
 
 HAN_GAP = regex.compile(r"(?<=\p{Han}) (?=\p{Han})")
+HAN_SPACE = regex.compile(r"\p{Han} +\p{Han}")
 #: In a letter-spaced line, the spaces between characters and the marks around them ("甲 方 （ 采 购 人 ） ：").
 LETTER_GAP = regex.compile(r"(?<=[\p{Han}()（）:：、,，。《》]) (?=[\p{Han}()（）:：、,，。《》])")
 HAN_PAIR = regex.compile(r"\p{Han}(?=\p{Han})")
@@ -56,9 +63,10 @@ MIN_LETTER_GAPS = 3
 LETTER_SPACED_SHARE = 0.5
 
 #: A label whose characters are parted by single spaces, before its colon ("项 目 名 称：", "账 号：").
+#: A form pads a short label to the width of the longest with several spaces ("甲    方：", "地    址：").
 SPACED_LABEL = regex.compile(
     r"(?:^|(?<=[\t:：，,；;。]|  ))[ \t]*(?:[\d一二三四五六七八九十]+\s*[、.．][ \t]*)?"
-    r"(?P<label>\p{Han}(?: \p{Han}){1,7})[ \t]*[:：]")
+    r"(?P<label>\p{Han}(?: \p{Han}){1,7}|\p{Han}(?: {1,6}\p{Han}){1,3})[ \t]*[:：]")
 
 #: A line this long that holds several labels or headings is a run-on export, not a paragraph.
 RUN_ON_MIN_CHARS = 200
@@ -184,7 +192,7 @@ def spaced_label_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     pos = 0
     for line in text.split("\n"):
-        if ":" in line and HAN_GAP.search(line):
+        if ":" in line and HAN_SPACE.search(line):
             for match in SPACED_LABEL.finditer(line):
                 start = pos + match.start("label")
                 edits.extend((start + i, start + i + 1, "") for i, ch in enumerate(match.group("label")) if ch == " ")
@@ -339,8 +347,12 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
 
 
 def is_furniture(line: str, count: int, at_edges: int, pages: int) -> bool:
-    """A page number, or a short line repeated at page edges or very often."""
+    """A page number, a short line ending in a page marker set apart ("某合同    第 1 页 共 3 页"),
+    or a short line repeated at page edges or very often."""
     if PAGE_NUMBER.match(line):
+        return True
+    marker = PAGE_MARKER_TAIL.search(line)
+    if marker is not None and 0 < len(line[:marker.start()].strip()) <= FURNITURE_MAX_CHARS:
         return True
     if (len(line) > FURNITURE_MAX_CHARS or "\t" in line or line.startswith(("第", "附件"))
             or line.endswith((":", "：")) or SUM_WORDS.search(line)):
@@ -353,7 +365,10 @@ def is_furniture(line: str, count: int, at_edges: int, pages: int) -> bool:
 
 
 def furniture_key(line: str) -> str:
-    """A line without punctuation and spaces, so OCR variants of a header match."""
+    """A line without punctuation and spaces, so OCR variants of a header match; a page marker
+    set apart at its end stands as one token, so the running header of every page has one key."""
+    if "页" in line or "age" in line:
+        line = PAGE_MARKER_TAIL.sub(PAGE_MARKER_KEY, line)
     return FURNITURE_NOISE.sub("", line)
 
 
