@@ -5,7 +5,8 @@ base phrase before it), a per-day wording ("每逾期 1 天"), a cap on the rate
 follows ("累计不超过协议总金额的 3%", "以合同总价款的 6% 为上限"), fixed sums ("违约金
 3 万元", "违约金人民币（大写）肆万元", "按人民币 6 万元赔偿") and month multiples
 ("相当于三个月服务费的违约金"). In penalty sections (违约责任, 考核 …) deductions
-count without the word 违约金: "扣减当月服务费的 2%", "每单扣除 800 元". A cap ends up on the penalty whose rate it
+count without the word 违约金, the verb before or after the rate: "扣减当月服务费的 2%",
+"按当月服务费的 6% 扣减", "每单扣除 800 元". A cap ends up on the penalty whose rate it
 bounds; a cap stated in a sentence of its own bounds the per-day rate of the
 sentence before. Annex tables whose header names 违约金 give one penalty per row,
 with the base from the header's 取费基数. Penalties are kept once per distinct
@@ -45,6 +46,8 @@ def vocab() -> dict:
         "keyword": regex.compile(keyword),
         "section": regex.compile(alternation(spec["section_words"])),
         "deduct": regex.compile(alternation(spec["deduct_verbs"])),
+        "deduct_after": regex.compile(r"\s*(?:" + alternation(spec["deduct_links"]) + r")?\s*(?:"
+                                      + alternation(spec["deduct_verbs"]) + r")"),
         "compensate": regex.compile(alternation(spec["fixed_verbs"])),
         "per_day": regex.compile(
             alternation(spec["per_day"]) + r"|(?:" + alternation(spec["every"]) + r")\s*(?:"
@@ -200,7 +203,8 @@ def read_rates(sentence: Span, trigger: Optional[str], caps: set[int], in_sectio
 
 def is_penalty_rate(before: str, after: str, in_section: bool) -> bool:
     """Whether a rate is a penalty's: 违约金 beside it, a word that applies it
-    ("的", "作为", "计算" …) after it, or a deduction before it in a penalty section;
+    ("的", "作为", "计算" …) after it, or, in a penalty section, a deduction before it
+    ("扣减当月服务费的 5%") or right after it ("按月服务费的 3% 进行扣减");
     never a service level a breach is measured by ("可用率低于 99.5% 的")."""
     if vocab()["level"].search(before):
         return False
@@ -208,7 +212,9 @@ def is_penalty_rate(before: str, after: str, in_section: bool) -> bool:
         return True
     if vocab()["follow"].match(after):
         return True
-    return in_section and vocab()["deduct"].search(before) is not None
+    if not in_section:
+        return False
+    return vocab()["deduct"].search(before) is not None or vocab()["deduct_after"].match(after) is not None
 
 
 def read_months(sentence: Span, trigger: Optional[str]) -> list[Found]:
