@@ -20,7 +20,7 @@ from extractors.values.dates import months_between
 from extractors.values.numbers import as_float, decimals
 from pipeline.document import ContractDoc, Span
 from pipeline.resolve import (SUM_TOLERANCE, base_of_percent, close, dec, low_confidence, parts_reconcile,
-                              period_readings, resolved, stated_bases, states_another_amount,
+                              period_readings, resolved, stated_as, states_another_amount,
                               subtotal_values)
 from schemas import Finding
 
@@ -133,7 +133,7 @@ def check_items_totals(doc: ContractDoc) -> None:
     stated = dec(doc.record.contract.total_amount)
     if total is None or stated is None or close(total, stated):
         return
-    other = next((name for name, base in stated_bases(doc) if close(base, total)), None)
+    other = stated_as(doc, total)
     if other is not None:
         resolved(doc, "line_items", f"the rows add up to {other}, not to the total", total)
         return
@@ -192,7 +192,7 @@ def check_amounts_in_words(doc: ContractDoc) -> None:
     figure = statements[0][0] if statements else None
     value = figure.value if figure is not None else total
     if words is not None and value is not None and abs(words.value - value) > HALF_CENT:
-        other = next((name for name, base in stated_bases(doc) if close(base, words.value, HALF_CENT)), None)
+        other = stated_as(doc, words.value, HALF_CENT)
         if other is not None:
             resolved(doc, "contract.total_amount_in_words", f"the 大写 spells {other}, not the total")
             doc.warn(f"the 大写 read beside the total spells {other}; it may belong to that figure")
@@ -253,7 +253,7 @@ def check_payments_total(doc: ContractDoc, total: Decimal, of_part: bool) -> Non
     paid = sum(amounts, Decimal(0))
     if abs(paid - total) <= SUM_TOLERANCE * len(amounts):
         return
-    other = next((name for name, base in stated_bases(doc) if close(base, paid, SUM_TOLERANCE * len(amounts))), None)
+    other = stated_as(doc, paid, SUM_TOLERANCE * len(amounts))
     if other is not None:
         resolved(doc, "payments", f"the installments add up to {other}", paid)
         return

@@ -83,6 +83,11 @@ def stated_bases(doc: ContractDoc) -> list[tuple[str, Decimal]]:
     return bases
 
 
+def stated_as(doc: ContractDoc, value: Decimal, tolerance: Decimal = SUM_TOLERANCE) -> Optional[str]:
+    """The name of a stated amount equal to `value` (a part, the total before tax …), if any."""
+    return next((name for name, base in stated_bases(doc) if close(base, value, tolerance)), None)
+
+
 def base_of_percent(doc: ContractDoc, percent: Decimal, amount: Decimal,
                     tolerance: Decimal) -> Optional[str]:
     """The stated amount that `percent` of gives `amount`, if any; also a base read in 万元
