@@ -12,6 +12,7 @@ Words live in extractors/vocab/amounts.toml.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -169,15 +170,16 @@ def labelled(line: Span, match: regex.Match) -> Optional[LabelledAmount]:
 
 
 def add_subtotals(doc: ContractDoc, parts: list[LabelledAmount]) -> None:
-    """Append the parts not already stated as a table's subtotal."""
-    known = {Decimal(repr(s.amount)) for s in doc.record.subtotals if s.amount is not None}
+    """Append the parts not already stated as a table's subtotal (each table subtotal stands
+    for one part; two parts of the same amount are both kept)."""
+    known = Counter(Decimal(repr(s.amount)) for s in doc.record.subtotals if s.amount is not None)
     for part in parts:
-        if part.statement.value in known:
+        if known[part.statement.value]:
+            known[part.statement.value] -= 1
             continue
         index = len(doc.record.subtotals)
         doc.record.subtotals.append(Subtotal(label=part.label, amount=as_float(part.statement.value)))
         doc.cite(f"subtotals[{index}].amount", part.statement.span)
-        known.add(part.statement.value)
 
 
 def caps(doc: ContractDoc) -> list[LabelledAmount]:
