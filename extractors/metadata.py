@@ -98,7 +98,7 @@ def patterns() -> dict[str, regex.Pattern]:
         "excl_tax": regex.compile(r"(?:" + label("excl_tax") + r")\s*[:：为]?"),
         "tax_rate": regex.compile(
             r"(?:" + label("tax_rate") + r")\s*(?:为|是|[:：])?\s*(?P<n>\d+(?:\.\d+)?)\s*%"
-            r"|(?P<n>\d+(?:\.\d+)?)\s*%\s*的?\s*(?:" + label("tax_rate_after") + r")"),
+            r"|(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*%\s*的?\s*(?:" + label("tax_rate_after") + r")"),
         "period": regex.compile(
             r"(?P<a>" + DATE.pattern + r")\s*(?:起)?\s*(?:至|到|—|－|-|~|～)\s*(?P<b>" + DATE.pattern.replace("?P<", "?P<b_") + r")"),
     }

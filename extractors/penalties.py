@@ -62,7 +62,7 @@ def vocab() -> dict:
         "months": regex.compile(r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*个月[^。；,，]{0,8}?(?:"
                                 + alternation(spec["month_fee_words"]) + r")[^。；,，]{0,4}?(?:" + keyword + r")"),
         "fixed": {
-            "after_noun": regex.compile(r"(?:" + nouns + r")\s*(?:" + alternation(spec["fixed_links"]) + r")?\s*"
+            "after_noun": regex.compile(r"(?:" + nouns + r")\s*+(?:" + alternation(spec["fixed_links"]) + r")?\s*+"
                                         + SUM.pattern),
             "before_noun": regex.compile(SUM.pattern + r"\s*的?\s*(?:" + nouns + r")"),
             "compensation": regex.compile(r"(?:" + alternation(spec["fixed_by"]) + r")\s*" + SUM.pattern

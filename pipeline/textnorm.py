@@ -76,7 +76,7 @@ LEADING_KEY = regex.compile(r"^[^:：，,。；;]{1,16}[:：]")
 ADJOINING = regex.compile(r"[\p{Han}A-Za-z0-9]")
 #: Headings inside a run-on line: they start a line after a sentence or a space.
 RUN_ON_HEADING = regex.compile(
-    r"(?<=^|[。；;]|\s)\s*(?P<at>第\s*[一二三四五六七八九十百\d]+\s*[条章](?=\s*\p{Han})"
+    r"(?<=(?:^|[。；;])\s*+|\s)(?P<at>第\s*[一二三四五六七八九十百\d]+\s*[条章](?=\s*\p{Han})"
     r"|[一二三四五六七八九十]{1,3}\s*[、．](?=\s*\p{Han}))")
 #: List items inside a run-on line ("（1）", "2."): they start a line too, but a long paragraph
 #: may enumerate, so they do not show a line to be run-on.

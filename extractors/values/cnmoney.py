@@ -62,6 +62,7 @@ _AMOUNT = regex.compile(
 _RUN = "零壹贰叁肆伍陆柒捌玖拾佰仟万萬亿元圆角分整正"
 _SPACES = " \t\u3000"
 CN_AMOUNT_PATTERN = regex.compile(
+    f"(?=[{_RUN}])"  # fail at once where no 大写 character stands (linear over long blank runs)
     f"(?=[{_RUN}{_SPACES}]*?[零壹贰叁肆伍陆柒捌玖拾])"
     f"(?=[{_RUN}{_SPACES}]*?[元圆角分])"
     f"[{_RUN}](?:[{_SPACES}]*[{_RUN}])*"

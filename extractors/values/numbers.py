@@ -14,20 +14,20 @@ from extractors.values.cnmoney import CN_AMOUNT_PATTERN, parse_cn_amount
 
 NUMBER = regex.compile(r"-?\d+(?:\.\d+)?")
 PLAIN_NUMBER = regex.compile(r"^\s*[¥￥]?\s*(?P<n>-?\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元?\s*$")
-PERCENT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*[%％]")
+PERCENT = regex.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*[%％]")
 #: A rate as written: "30%", "0.5‰", "百分之三十", "万分之五".
-RATE = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<sign>[%‰‱])|(?P<scale>百|千|万)\s*分\s*之\s*(?P<cn>[\d.]+|[零一二三四五六七八九十百两点]+)")
+RATE = regex.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?P<sign>[%‰‱])|(?P<scale>百|千|万)\s*分\s*之\s*(?P<cn>[\d.]+|[零一二三四五六七八九十百两点]+)")
 RATE_SCALES = {"%": Decimal(100), "‰": Decimal(1000), "‱": Decimal(10000),
                "百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000)}
 #: A sum of money in a sentence: "¥1843129.06", "人民币 201600.00 元", "230.39万元" (the branches share names).
 MONEY = regex.compile(
     r"(?:(?:人民币|RMB)\s*[:：]?\s*)?"
-    r"(?:[¥￥]\s*(?P<n>\d+(?:\.\d+)?)(?:\s*(?P<wan>万)?\s*元)?|(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元)")
+    r"(?:[¥￥]\s*(?P<n>\d+(?:\.\d+)?)(?:\s*(?P<wan>万)?\s*元)?|(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元)")
 #: What may stand before a sum: "人民币", "（大写）", "：".
-MONEY_PREFIX = r"(?:(?:人民币|RMB)\s*)?(?:[(（]?\s*大写\s*[)）]?\s*)?(?:[:：]\s*)?"
+MONEY_PREFIX = r"(?:(?:人民币|RMB)\s*+)?(?:(?:[(（]\s*+)?大写\s*+[)）]?\s*+)?(?:[:：]\s*+)?"
 #: A sum in figures or in 大写: "¥2000", "2万元", "人民币（大写）叁仟元整" (figures in `n`/`wan`, 大写 in `cn`).
 SUM = regex.compile(
-    MONEY_PREFIX + r"(?:[¥￥]\s*(?P<n>\d+(?:\.\d+)?)(?:\s*(?P<wan>万)?\s*元)?|(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元"
+    MONEY_PREFIX + r"(?:[¥￥]\s*(?P<n>\d+(?:\.\d+)?)(?:\s*(?P<wan>万)?\s*元)?|(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*元"
     r"|(?P<cn>" + CN_AMOUNT_PATTERN.pattern + r"))")
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "百": 100, "半": 0.5}
