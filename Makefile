@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo.db
 
-.PHONY: demo test setup bench bench-batch bench-ocr samples clean
+.PHONY: demo test setup bench bench-batch bench-ocr samples notebooks clean
 
 $(STAMP): pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -25,6 +25,19 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -rs
+
+# JupyterLab is in the `notebooks` extra only: `make test` and CI do not install it.
+NB_STAMP := $(VENV)/.notebooks-installed
+
+$(NB_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
+	touch $(NB_STAMP)
+
+# Opens notebooks/ in JupyterLab on $(DEMO_DB) (built by `make demo` when missing), or on
+# CONTRACTS_DB=URL when set (e.g. a PostgreSQL database). Interactive: not part of `make test`/CI.
+notebooks: $(NB_STAMP)
+	@if [ -z "$$CONTRACTS_DB" ] && [ ! -f $(DEMO_DB) ]; then $(MAKE) demo; fi
+	CONTRACTS_DB="$${CONTRACTS_DB:-sqlite:///$(DEMO_DB)}" $(BIN)/jupyter lab notebooks
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_extract.py
