@@ -26,12 +26,34 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},  # every command: -h works like --help
 )
 
 
+def version_text() -> str:
+    """`contracts 0.1.0 (extractor 1.0.0)`: the installed package's version and the extractor's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pipeline.language import EXTRACTOR_VERSION
+
+    try:
+        package = version("contracts")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        package = "unknown"
+    return f"contracts {package} (extractor {EXTRACTOR_VERSION})"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(version_text())
+        raise typer.Exit()
+
 
 @app.callback()
-def main() -> None:
+def main(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
     """Turn archives of service contracts (OCR text, PDFs, scans) into checked, structured data."""
 
 

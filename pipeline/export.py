@@ -3,9 +3,10 @@
 Rows are read in chunks (a server-side cursor on PostgreSQL) and appended to
 the file, so memory stays flat however big the archive; Excel files are
 limited to one sheet anyway. Columns keep their SQL types: each file's schema
-comes from the table definitions (views: from the database's description of
-them), times are UTC, JSON columns (documents.timings, warnings) become JSON
-text. Each file is written under a temporary name and renamed, so a reader
+comes from the table definitions (views: from `pipeline.db.views`), money is
+decimal in Parquet (decimal128(18, 2)), dates are dates, times are UTC, JSON
+columns (documents.timings, warnings) become JSON text. CSV files are UTF-8
+with a byte-order mark, so that Excel shows the Chinese text. Each file is written under a temporary name and renamed, so a reader
 never sees half a file.
 """
 from __future__ import annotations
@@ -18,10 +19,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import (
-    JSON, Boolean, Connection, DateTime, Engine, Float, Integer, Numeric, column, inspect, select, table,
+    JSON, Boolean, Connection, Date, DateTime, Engine, Float, Integer, Numeric, column, inspect, select, table,
 )
 from sqlalchemy.sql import Select
 
+from pipeline.db.fields import base_type
 from pipeline.db.models import VIEW_NAMES, metadata
 
 FORMATS = ("parquet", "csv", "xlsx")
@@ -58,8 +60,14 @@ def _queries(connection: Connection) -> list[tuple[str, Select]]:
         raise ExportError(f"this database has no {', '.join(missing)} table(s); load an archive "
                           "with 'contracts run' or create the schema with 'contracts db upgrade'")
     queries = [(t.name, select(t).order_by(*t.primary_key.columns)) for t in metadata.sorted_tables]
+    from pipeline.db.views import VIEWS
+
     for view in VIEW_NAMES:
-        columns = [column(c["name"], c["type"]) for c in inspector.get_columns(view)]
+        described = VIEWS[view]
+        columns = []
+        for reflected in inspector.get_columns(view):  # the database's columns, typed as documented
+            known = described.column(reflected["name"])
+            columns.append(column(reflected["name"], known.type if known is not None else reflected["type"]))
         queries.append((view, select(table(view, *columns))))
     return queries
 
@@ -88,14 +96,21 @@ def _portable(frame: pd.DataFrame, types: dict[str, Any]) -> pd.DataFrame:
 
 
 def _arrow_type(sql_type: Any) -> pa.DataType:
+    sql_type = base_type(sql_type)
     if isinstance(sql_type, Boolean):
         return pa.bool_()
     if isinstance(sql_type, Integer):
         return pa.int64()
-    if isinstance(sql_type, (Float, Numeric)):
+    if isinstance(sql_type, Float):
         return pa.float64()
+    if isinstance(sql_type, Numeric):
+        if sql_type.precision is None or sql_type.scale is None:
+            return pa.float64()
+        return pa.decimal128(sql_type.precision, sql_type.scale)
     if isinstance(sql_type, DateTime):
         return pa.timestamp("us", tz="UTC")
+    if isinstance(sql_type, Date):
+        return pa.date32()
     return pa.string()
 
 
@@ -111,7 +126,7 @@ def _write_parquet(connection: Connection, query: Select, target: Path, name: st
 
 def _write_csv(connection: Connection, query: Select, target: Path, name: str) -> int:
     rows = 0
-    with target.open("w", encoding="utf-8", newline="") as fh:
+    with target.open("w", encoding="utf-8-sig", newline="") as fh:  # the BOM tells Excel it is UTF-8
         for frame in _chunks(connection, query):
             frame.to_csv(fh, header=rows == 0, index=False)
             rows += len(frame)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -43,9 +45,18 @@ def test_export_sqlite(tmp_path, monkeypatch, fmt):
     assert len(frames["v_open_findings"]) == 2
     timings = frames["documents"]["timings"].iloc[0]
     assert json.loads(timings)["extract"] > 0  # JSON columns as JSON text
+    assert len(frames["v_contracts"]) == 8 and frames["v_contracts"]["current"].astype(bool).all()
+    assert len(frames["v_findings"]) == 2
     if fmt == "parquet":  # typed columns, whatever the database returned
         assert str(frames["documents"]["loaded_at"].dtype) == "datetime64[us, UTC]"
         assert str(frames["line_items"]["seq"].dtype) == "int64"
+        schema = pq.read_schema(tmp_path / "out" / "contracts.parquet")
+        assert schema.field("total_amount").type == pa.decimal128(18, 2)
+        assert pq.read_schema(tmp_path / "out" / "v_contracts.parquet").field("current").type == pa.bool_()
+    if fmt == "csv":  # UTF-8 with a byte-order mark, so that Excel shows the Chinese text
+        raw = (tmp_path / "out" / "v_line_items.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and "对象存储".encode() in raw
+        assert list(frames["v_line_items"].columns)[0] == "line_item_id"  # the BOM is not part of the header
 
 
 def test_export_postgresql_to_excel(tmp_path, monkeypatch, pg_url):

@@ -17,7 +17,10 @@ def export(
     format: str = typer.Option("parquet", "--format", help="parquet, csv or xlsx."),
     out: Path = typer.Option(..., "--out", help="Folder to write <table>.<format> files into."),
 ) -> None:
-    """Write every table and view (v_line_items, v_open_findings) to OUT."""
+    """Write every table and view (v_contracts, v_line_items, v_findings, v_open_findings) to OUT.
+
+    CSV files are UTF-8 with a byte-order mark (Excel opens them with the Chinese text intact).
+    """
     from pipeline.db.engine import DatabaseUnavailable, open_engine, reachable
     from pipeline.export import FORMATS, ExportError, export_database
 

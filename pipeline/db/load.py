@@ -36,8 +36,8 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 from sqlalchemy import (
-    JSON, Column, ColumnElement, DateTime, Dialect, Engine, Table, Transaction, bindparam, delete, func,
-    insert, select, text, update,
+    JSON, Column, ColumnElement, Date, DateTime, Dialect, Engine, Float, Numeric, Table, Transaction, bindparam,
+    delete, func, insert, select, text, update,
 )
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects import postgresql, sqlite
@@ -45,6 +45,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from pipeline.batch.discover import Source
 from pipeline.batch.work import Payload
 from pipeline.db.engine import WRITE_OPTIONS, DatabaseUnavailable
+from pipeline.db.fields import base_type
 from pipeline.db.models import (
     CONTRACT_CHILDREN, FINDINGS, STATUS_FAILED, STATUS_OK, contracts, documents,
 )
@@ -57,7 +58,8 @@ COMMIT_AFTER = 0.25  # seconds
 #: "error" (an extractor bug or a crashed worker) is tried again.
 DONE_STATUSES = (STATUS_OK, STATUS_FAILED)
 _OPEN_REVIEW = {"review_status": "open", "reviewer": None, "review_note": None, "reviewed_at": None}
-_CONVERTED = (JSON, DateTime)  # column types whose values the driver cannot take as they are
+#: column types whose values the driver may not take as they are (SQLite: Decimal, date)
+_CONVERTED = (JSON, DateTime, Date, Numeric)
 _DOCUMENT_COLUMNS = tuple(c.name for c in documents.columns if c.name != "id")
 
 _UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -324,8 +326,8 @@ class _FastInsert:
 
     Rows go straight to the driver's cursor (executemany), inside the
     transaction SQLAlchemy opened on the same connection. Numbers, text and
-    booleans pass as they are; JSON and date-time values go through their
-    type's conversion for this database. Without SQLAlchemy's per-statement and
+    booleans pass as they are; JSON, date-time, date and decimal values go
+    through their type's conversion for this database (none for most on PostgreSQL). Without SQLAlchemy's per-statement and
     per-row handling, loading runs several times faster.
     """
 
@@ -342,7 +344,8 @@ class _FastInsert:
         self._named = not compiled.positional
         self._convert: list[tuple[int, Callable]] = [
             (i, processor) for i, name in enumerate(self.columns)
-            if isinstance(table.c[name].type, _CONVERTED)
+            if isinstance(base_type(table.c[name].type), _CONVERTED)
+            and not isinstance(base_type(table.c[name].type), Float)
             and (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
         ]
 

@@ -45,17 +45,34 @@ def current_revision(engine: Engine) -> Optional[str]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> Optional[str]:
-    """Bring the database up to `revision`; returns the revision it is at afterwards."""
+    """Bring the database up to `revision`; returns the revision it is at afterwards.
+
+    On SQLite, foreign keys are off while the migrations run: a revision in batch
+    mode rebuilds a table (copy, drop, rename), and dropping `contracts` with the
+    keys on would delete every row that refers to it (ON DELETE CASCADE). The
+    keys are checked once the revisions are through.
+    """
     with engine.connect().execution_options(**WRITE_OPTIONS) as connection:
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
-            try:
-                command.upgrade(_config(connection), revision)
-            except CommandError as err:  # e.g. a revision this version of the product does not know
-                raise DatabaseUnavailable(
-                    f"cannot bring the database schema to {revision!r}: {err}; a database written by a "
-                    f"newer version of contracts needs that version") from None
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # outside any transaction: SQLite ignores the pragma inside one
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+                try:
+                    command.upgrade(_config(connection), revision)
+                except CommandError as err:  # e.g. a revision this version of the product does not know
+                    raise DatabaseUnavailable(
+                        f"cannot bring the database schema to {revision!r}: {err}; a database written by a "
+                        f"newer version of contracts needs that version") from None
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows without their parent: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
     return current_revision(engine)
 
 

@@ -10,14 +10,22 @@ their NULLs left out (the columns default to NULL). Most evidence and many line
 items leave half their columns empty, and the SQLite driver binds a None
 several times slower than a value, so leaving them out here, in the workers,
 takes a good part of the loading work off the main process.
+
+Some columns are derived here, not read from the record (`RecordTable.derived`):
+a line item's normalized service name and category (`pipeline.enrich.services`),
+an installment's due date or period and, when only its percent is written, its
+amount computed from the contract total (`pipeline.enrich.payments`). Money
+values become `Decimal` and dates `datetime.date` (`pipeline.db.fields`).
 """
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
-from pipeline.db.fields import row_getter
-from pipeline.db.models import CONTRACT_FIELDS, EVIDENCE_FIELDS, FINDINGS, LINE_ITEMS, RECORD_TABLES
+from pipeline.db.fields import as_date, as_decimal, row_getter
+from pipeline.db.models import (
+    CONTRACT_FIELDS, EVIDENCE_FIELDS, FINDINGS, LINE_ITEMS, PAYMENTS, RECORD_TABLES,
+)
 
 Row = tuple[Any, ...]
 #: (the columns holding a value, the rows of those values in that order)
@@ -26,7 +34,7 @@ Group = tuple[tuple[str, ...], list[Row]]
 ROW_COLUMNS: dict[str, tuple[str, ...]] = {
     "contracts": tuple(f.name for f in CONTRACT_FIELDS),
     **{spec.table.name: (("list_index",) if spec.many else ()) + tuple(f.name for f in spec.fields)
-       for spec in RECORD_TABLES},
+       + spec.derived for spec in RECORD_TABLES},
     "evidence": ("path",) + tuple(f.name for f in EVIDENCE_FIELDS),
 }
 
@@ -34,6 +42,35 @@ ROW_COLUMNS: dict[str, tuple[str, ...]] = {
 _CONTRACT = row_getter(CONTRACT_FIELDS)
 _CHILDREN = [(spec, row_getter(spec.fields)) for spec in RECORD_TABLES]
 _EVIDENCE = row_getter(EVIDENCE_FIELDS)
+_PAYMENT_AMOUNT = 1 + [f.name for f in PAYMENTS.fields].index("amount")  # in a payments row
+
+
+def _line_item_rows(items: list[dict], get) -> list[Row]:
+    from pipeline.enrich.services import describe_service
+
+    rows = []
+    for i, item in enumerate(items):
+        normalized = item.get("normalized") or {}
+        name, category = describe_service(item.get("service"), normalized.get("unit"))
+        rows.append((i, *get(item), name, category))
+    return rows
+
+
+def _payment_rows(record: dict, items: list[dict], get) -> list[Row]:
+    if not items:
+        return []
+    from pipeline.enrich.payments import schedule
+    from schemas import ContractRecord
+
+    model = ContractRecord.model_validate(record)
+    rows = []
+    for i, (item, payment) in enumerate(zip(items, model.payments)):
+        row = [i, *get(item)]
+        due = schedule(payment, model)
+        if due.amount_computed and due.amount is not None:
+            row[_PAYMENT_AMOUNT] = as_decimal(due.amount)
+        rows.append((*row, as_date(due.due_date), due.due_period, bool(due.amount_computed)))
+    return rows
 
 
 def record_rows(record: dict, evidence: dict[str, dict]) -> tuple[Row, dict[str, list[Group]]]:
@@ -43,7 +80,11 @@ def record_rows(record: dict, evidence: dict[str, dict]) -> tuple[Row, dict[str,
     """
     rows: dict[str, list[Row]] = {}
     for spec, get in _CHILDREN:
-        if spec.many:
+        if spec is LINE_ITEMS:
+            rows[spec.table.name] = _line_item_rows(record.get(spec.key) or [], get)
+        elif spec is PAYMENTS:
+            rows[spec.table.name] = _payment_rows(record, record.get(spec.key) or [], get)
+        elif spec.many:
             rows[spec.table.name] = [(i, *get(item)) for i, item in enumerate(record.get(spec.key) or [])]
         else:
             rows[spec.table.name] = [get(record)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any, Optional
 
 NONE = "—"
@@ -17,7 +18,7 @@ def show(value: Any) -> str:
         return NONE
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Decimal)):
         return _number(float(value))
     return str(value)
 

@@ -45,8 +45,10 @@ def written_forms(value: Any) -> list[str]:
     """How a document may write `value`, longest first."""
     if value is None or isinstance(value, bool):
         return []
-    if isinstance(value, (int, float)):
-        number = Decimal(repr(float(value)))
+    if isinstance(value, (int, float, Decimal)):
+        number = (value if isinstance(value, Decimal) else Decimal(repr(float(value)))).normalize()
+        if number == number.to_integral():
+            number = number.quantize(Decimal(1))
         forms = [f"{number:,.2f}", f"{number:.2f}", f"{number:,f}", f"{number:f}"]
         if number == number.to_integral():
             forms += [f"{int(number):,}", f"{int(number)}"]
