@@ -37,7 +37,8 @@ $(NB_STAMP): $(STAMP)
 # CONTRACTS_DB=URL when set (e.g. a PostgreSQL database). Interactive: not part of `make test`/CI.
 notebooks: $(NB_STAMP)
 	@if [ -z "$$CONTRACTS_DB" ] && [ ! -f $(DEMO_DB) ]; then $(MAKE) demo; fi
-	CONTRACTS_DB="$${CONTRACTS_DB:-sqlite:///$(DEMO_DB)}" $(BIN)/jupyter lab notebooks
+	CONTRACTS_DB="$${CONTRACTS_DB:-sqlite:///$(DEMO_DB)}" $(BIN)/jupyter lab notebooks \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_extract.py
