@@ -133,12 +133,20 @@ def check_items_totals(doc: ContractDoc) -> None:
     stated = dec(doc.record.contract.total_amount)
     if total is None or stated is None or close(total, stated):
         return
-    other = stated_as(doc, total)
-    if other is not None:
-        resolved(doc, "line_items", f"the rows add up to {other}, not to the total", total)
+    if adds_up_elsewhere(doc, "line_items", "the rows", total):
         return
     add(doc, "items_total", "contract.total_amount", total, stated,
         evidence=["contract.total_amount"] + [f"line_items[{i}].amount" for i in range(len(items))])
+
+
+def adds_up_elsewhere(doc: ContractDoc, subject: str, what: str, value: Decimal,
+                      tolerance: Decimal = SUM_TOLERANCE) -> bool:
+    """Whether a sum the document's figures give equals another stated amount (the total before
+    tax, a part): it adds up to that, not to the total it was compared with; the reading is logged."""
+    other = stated_as(doc, value, tolerance)
+    if other is not None:
+        resolved(doc, subject, f"{what} add up to {other}, not to the total", value)
+    return other is not None
 
 
 def check_table_totals(doc: ContractDoc) -> None:
@@ -253,9 +261,7 @@ def check_payments_total(doc: ContractDoc, total: Decimal, of_part: bool) -> Non
     paid = sum(amounts, Decimal(0))
     if abs(paid - total) <= SUM_TOLERANCE * len(amounts):
         return
-    other = stated_as(doc, paid, SUM_TOLERANCE * len(amounts))
-    if other is not None:
-        resolved(doc, "payments", f"the installments add up to {other}", paid)
+    if adds_up_elsewhere(doc, "payments", "the installments", paid, SUM_TOLERANCE * len(amounts)):
         return
     add(doc, "payments_total", "payments", total, paid,
         evidence=["contract.total_amount"] + [f"payments[{k}].amount" for k in range(len(payments))])
