@@ -19,7 +19,7 @@ from extractors.statements import Statement
 from extractors.values.dates import months_between
 from extractors.values.numbers import as_float, decimals
 from pipeline.document import ContractDoc, Span
-from pipeline.resolve import (SUM_TOLERANCE, base_of_percent, close, dec, low_confidence, parts_reconcile,
+from pipeline.resolve import (SCALES, SUM_TOLERANCE, base_of_percent, close, dec, low_confidence, parts_reconcile,
                               period_readings, resolved, stated_as, states_another_amount,
                               subtotal_values)
 from schemas import Finding
@@ -27,7 +27,6 @@ from schemas import Finding
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 RATE_TOLERANCE = Decimal("0.001")
-SCALES = (Decimal(10000), Decimal(1) / Decimal(10000))
 
 
 def run_checks(doc: ContractDoc) -> ContractDoc:

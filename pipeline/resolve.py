@@ -28,8 +28,10 @@ MAX_SUBSET_ITEMS = 12
 LOW_CONFIDENCE = 0.80
 SUM_TOLERANCE = Decimal("0.011")
 SENTENCE_BOUNDS = ("。", "；", ";", "\n")
+#: A figure misread by a factor of 万: in 万元 where 元 was meant, or the other way round.
+SCALES = (Decimal(10000), Decimal(1) / Decimal(10000))
 #: A figure and its readings: as written, in 万元, or in 元 where the other is in 万元.
-SCALE_READINGS = ((Decimal(1), ""), (Decimal(10000), " read in 万元"), (Decimal(1) / Decimal(10000), " in 元"))
+SCALE_READINGS = ((Decimal(1), ""), (SCALES[0], " read in 万元"), (SCALES[1], " in 元"))
 
 
 @dataclass(frozen=True)
