@@ -15,6 +15,8 @@ CONTRACT_WORDS = regex.compile(r"合同|协议|甲方|乙方|委托人|受托人
 MIN_CONTRACT_WORDS = 3
 SIGNATURE_WORDS = regex.compile(r"盖章|签字|签章|签署|公章|授权代表|法定代表人")
 TAIL_SHARE = 0.5
+#: A run of this many digits or more (with a point or not) is read as no figure at all.
+LONG_FIGURE = regex.compile(r"(?<![\d.])\d{17,}(?:\.\d+)?")
 
 
 def validate(doc: ContractDoc) -> ContractDoc:
@@ -35,4 +37,14 @@ def validate(doc: ContractDoc) -> ContractDoc:
         missing.append("total or price table")
     if missing:
         doc.warn("the contract looks truncated or incomplete: no " + ", no ".join(missing) + " found")
+    for match in LONG_FIGURE.finditer(doc.text):
+        if not is_account_number(doc.text, match.start()):
+            doc.warn(f"a figure of {len(match.group())} characters at offset {doc.span(match.start(), match.end()).raw_start} "
+                     "is too long to be an amount and was not read as one")
+            break
     return doc
+
+
+def is_account_number(text: str, at: int) -> bool:
+    """Whether a long run of digits follows an account or tax-id label (账号, 帐号, 税号 …)."""
+    return regex.search(r"(?:账号|帐号|账户|税号|识别号|卡号|编号|代码)\s*[:：]?\s*$", text[max(0, at - 12):at]) is not None

@@ -55,3 +55,12 @@ def test_a_megabyte_of_one_piece_repeated_or_mixed_stays_within_the_deadline(pie
         extract_text(filler, "big.txt")
     except InputError:
         pass
+
+
+def test_figures_too_long_to_be_amounts_give_a_warning_not_a_traceback():
+    for digits in (23, 400):
+        figure = "9" * digits
+        doc = extract_text(f"服务合同\n甲方：某局\n乙方：某公司\n本合同总价为人民币{figure}元。\n"
+                           f"序号\t服务\t单价\t数量\t金额\n1\t云主机\t{figure}\t2\t{figure}\n", "long.txt")
+        assert doc.record.contract.total_amount is None
+        assert any("too long to be an amount" in w for w in doc.warnings)

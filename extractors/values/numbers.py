@@ -32,13 +32,20 @@ SUM = regex.compile(
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "百": 100, "半": 0.5}
 WAN = Decimal(10000)
+#: Digits before the point beyond which a figure is no amount: 10^15 元 is far beyond any contract.
+MAX_FIGURE_DIGITS = 16
 
 
 def to_decimal(text: str) -> Optional[Decimal]:
+    """A figure as written, or None when it is none or too long to be an amount or a count
+    (more than MAX_FIGURE_DIGITS digits before the point: OCR noise, an account number)."""
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except (InvalidOperation, ValueError):
         return None
+    if not value.is_finite() or value.adjusted() >= MAX_FIGURE_DIGITS:
+        return None
+    return value
 
 
 def parse_plain_number(text: str) -> Optional[Decimal]:
