@@ -65,6 +65,7 @@ def words() -> dict:
             r"(?:" + alternation(spec["amount_labels"]) + r")\s*(?:" + alternation(spec["amount_links"])
             + r")?\s*[¥￥]?\s*(?P<n>\d+(?:\.\d+)?)(?![\d.]|\s*(?:[%‰万元]|[¥￥]))"),
         "guarantee": regex.compile(guarantee),
+        "share_link": regex.compile(r"\s*[,，]?\s*(?:" + alternation(spec["share_amount_links"]) + r")\s*(?:人民币)?\s*"),
         "guarantee_after": regex.compile(r"\s*的?\s*(?:" + guarantee + r")"),
         "guarantee_before": regex.compile(r"(?:" + guarantee + r")\s*(?:" + alternation(spec["amount_links"]) + r")"),
         "base_link": regex.compile(alternation(spec["percent_base"]["links"])),
@@ -147,6 +148,8 @@ def read_figures(sentence: Span, anchor: int) -> PaymentStatement:
         found.percent = Statement(Decimal(1), sentence.sub(whole.start(), whole.end()))
         found.base = "contract_total"
     found.amount = amount_after(sentence, anchor)
+    if found.amount is None and share is not None:
+        found.amount = amount_of_share(sentence, share[0])
     spelled = [(start, end, value) for start, end, value in find_cn_amounts(text[anchor:].replace("\n", " "))
                if not capped(text, anchor + start)]
     if spelled:
@@ -244,6 +247,23 @@ def amount_after(sentence: Span, start: int) -> Optional[Statement]:
         if match.start("n") > start and value is not None and value > 0:
             return Statement(value, sentence.sub(match.start("n"), match.end("n")))
     return None
+
+
+def amount_of_share(sentence: Span, share: Statement) -> Optional[Statement]:
+    """The sum restating the installment's share right after it, when the sentence states
+    both before its pay verb ("质保金：合同总价的5%，计38,200.00元，质保期满后…支付")."""
+    text = sentence.text
+    end = share.span.end - sentence.start
+    link = words()["share_link"].match(text, end)
+    if link is None:
+        return None
+    match = MONEY.match(text, link.end())
+    if match is None:
+        return None
+    value = money_value(match)
+    if value is None or value <= 0:
+        return None
+    return Statement(value, sentence.sub(match.start("n"), money_end(match)))
 
 
 def capped(text: str, position: int) -> bool:

@@ -77,6 +77,7 @@ def vocab() -> dict:
         "name_endings": tuple(table["name_endings"]),
         "suffixes": tuple(table["suffixes"]),
         "context_words": tuple(table["context_words"]),
+        "party_nouns": tuple(table["party_nouns"]),
         "seal": tuple(table["seal_words"]),
         "other_labels": frozenset(w.replace(" ", "") for w in table["other_labels"]),
         "spaced_pair": regex.compile(
@@ -108,6 +109,8 @@ class KeyValueReader:
         self.names: dict[str, str] = {}  # each party's first name read, as cleaned
         self.role: Optional[str] = None
         self.columns: list[tuple[int, str]] = []  # (where a party's column starts, its role)
+        # (cell column, role) of a party table's header row ("项目 ⇥ 甲方（委托方） ⇥ 乙方（服务方）")
+        self.cell_columns: list[tuple[int, str]] = []
         # (role, field) of a key that ended its line with no value: "甲方：" ⏎ name, "联系电话：" ⏎ number
         self.value_next: Optional[tuple[str, str]] = None
         self.idle = 0
@@ -115,6 +118,7 @@ class KeyValueReader:
     def forget_context(self) -> None:
         self.role = None
         self.columns = []
+        self.cell_columns = []
 
     def read_line(self, line: Line, in_clause: bool) -> None:
         awaiting, self.value_next = self.value_next, None
@@ -132,6 +136,8 @@ class KeyValueReader:
             row = None  # "甲方：X<tab>乙方：Y", "开户行：<gap>开户行：Y": keys share cells with values
         if row is None and ":" not in line.text:
             row = spaced_pair(line)
+        if row is None:
+            self.cell_columns = []
         found = self.read_cells(row) if row is not None else self.read_prose(line, in_clause)
         self.idle = 0 if found else self.idle + 1
         if self.idle > MAX_CONTEXT_IDLE_LINES:
@@ -139,6 +145,15 @@ class KeyValueReader:
 
     # -- table rows --------------------------------------------------------
     def read_cells(self, row) -> bool:
+        header = self.party_table_header(row)
+        if header:
+            self.cell_columns = header
+            self.role = None
+            return True
+        if self.cell_columns:
+            if self.read_party_table_row(row):
+                return True
+            self.cell_columns = []
         found = False
         cells = row.cells
         i = 0
@@ -163,6 +178,38 @@ class KeyValueReader:
                     i += 1
             i += 1
         return found
+
+    def party_table_header(self, row) -> list[tuple[int, str]]:
+        """The party columns of a row that heads a two-party table: every cell but a leading
+        corner cell ("项目", or none) is a bare role anchor, and the roles differ."""
+        cells = row.cells
+        anchors = []
+        for n, cell in enumerate(cells):
+            role, key = self.classify_key(cell.text)
+            if role is not None and key is None:
+                anchors.append((cell.column, role))
+            elif n > 0 or role is not None or key is not None:
+                return []
+        if len(anchors) < 2 or len({role for _, role in anchors}) != len(anchors):
+            return []
+        return anchors
+
+    def read_party_table_row(self, row) -> bool:
+        """A row of a two-party table under its header: a field's key, then each party's value
+        in that party's column ("单位名称 ⇥ X ⇥ Y"). A row of another shape ends the table."""
+        cells = row.cells
+        if len(cells) < 2:
+            return False
+        role, key = self.classify_key(cells[0].text)
+        if key is None or role is not None:
+            return False
+        by_column = dict(self.cell_columns)
+        values = cells[1:]
+        if any(cell.column not in by_column or not self.is_value(cell.text) for cell in values):
+            return False
+        for cell in values:
+            self.offer(by_column[cell.column], key, cell.span, cells[0].span)
+        return True
 
     # -- prose -------------------------------------------------------------
     def read_prose(self, line: Line, in_clause: bool) -> bool:
@@ -385,6 +432,8 @@ def read_label(label: str) -> tuple[Optional[str], Optional[str], str]:
     if not bare:
         return role, None, ""
     key = v["fields"].get(bare) or compound_key(bare)
+    if key is None and inner and bare.endswith(v["party_nouns"]):  # "测评机构（乙方）": a party under another noun
+        return role, None, ""
     return role, key, "" if key else bare
 
 
