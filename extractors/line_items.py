@@ -404,6 +404,10 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
     """A line's cells by role, or None when it states no price (nor, in an order table, a quantity)."""
     cells = list(row.cells)
     aligned = header_width and row.width == header_width
+    if aligned and table.header is not None:
+        cells = [c for c in cells if not unnamed_figure(c, table, role_at)]
+        blank = [c for c in cells if EMPTY_MARK.match(c.text) and role_at.get(c.column) in NUMERIC_OR_PERIODS]
+        cells = [c for c in cells if c not in blank]
     reading = RowReading(line=row)
     note_column = table.role_column("note")
     if note_column is not None and cells and cell_kind(cells[-1].text) == "text":
@@ -437,6 +441,17 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
         return reading if reading.values.get("unit_price") else None
     name_row(reading, text_cells, role_at if aligned else None)
     return reading
+
+
+EMPTY_MARK = regex.compile(r"^(?:[—–\-/]+|无)$")
+NUMERIC_OR_PERIODS = ("unit_price", "quantity", "amount", "periods")
+
+
+def unnamed_figure(cell: Cell, table: Table, role_at: dict[int, str]) -> bool:
+    """A figure under a header word no role names (目录单价 beside the 成交单价 the arithmetic
+    uses, 折扣率, 带宽（Mbps）, 目录编码): it is neither the row's price nor its count."""
+    return (cell.column not in role_at and any(ch.isdigit() for ch in cell.text)
+            and any(h.column == cell.column for h in table.header.cells))
 
 
 def is_number_or_code(cell: Cell, role_at: Optional[dict[int, str]]) -> bool:
@@ -581,6 +596,8 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
     unit_price, quantity, amount = figure("unit_price"), figure("quantity"), figure("amount")
     note_unit, note_basis = note_pricing(reading.note, service_text)
     billing_unit, unit_span = billing_unit_of(reading, note_unit)
+    if billing_unit is None and table.role_column("billing_unit") is None:
+        billing_unit, unit_span = hinted_unit(table)
     unit_cell = reading.values.get("billing_unit")
     basis, stated = price_basis_of(reading, note, note_basis, hints,
                                    unit_cell.text if unit_cell is not None else billing_unit,
@@ -656,6 +673,20 @@ def note_pricing(note: Optional[Cell], service: str) -> tuple[Optional[Span], Op
             unit = note.span.sub(start, start + len(word))
         after_yuan = word in ("元", "人民币")
     return unit, basis
+
+
+def hinted_unit(table: Table) -> tuple[Optional[str], Optional[Span]]:
+    """The unit a price header's hint prices ("人" in 人月单价（元/人·月）) when no column states one."""
+    column = table.role_column("unit_price")
+    if column is None or "/" not in column.hint:
+        return None, None
+    text = column.cell.span.text
+    at = text.find(column.hint)
+    found = basis_unit(column.hint) if at >= 0 else None
+    if found is None or read_unit(column.hint[found[0]:found[1]]) is None:
+        return None, None
+    unit_span = column.cell.span.sub(at + found[0], at + found[1])
+    return as_written(unit_span), unit_span
 
 
 def billing_unit_of(reading: RowReading, note_unit: Optional[Span]) -> tuple[Optional[str], Optional[Span]]:

@@ -144,8 +144,55 @@ def find_tables(doc: ContractDoc) -> ContractDoc:
     tables = [table for block in table_blocks(doc.lines, doc.rows, taken) for table in split_at_headers(block)]
     tables += [found.table for found in copied]
     tables.sort(key=lambda t: (t.header or t.rows[0]).line.number)
-    doc.tables = inherit_headers(tables, doc.lines)
+    doc.tables = [settle_columns(table) for table in inherit_headers(tables, doc.lines)]
     return doc
+
+
+def settle_columns(table: Table) -> Table:
+    """Roles the header words leave open, decided by the cells: of two price columns (目录单价,
+    成交单价) the one the row arithmetic uses (price × quantity × periods = amount), none when
+    the rows do not tell; a basis column (计费单位) whose cells are units (台, 100GB) is the unit."""
+    prices = [c for c in table.columns if c.role == "unit_price"]
+    if len(prices) > 1:
+        chosen = arithmetic_price(table, prices)
+        table.columns = [c for c in table.columns if c.role != "unit_price" or c is chosen]
+    bases = [c for c in table.columns if c.role == "price_basis"]
+    if len(bases) == 1 and table.role_column("billing_unit") is None:
+        kinds = [cell_kind(cell.text) for row in table.rows for cell in row.cells
+                 if cell.column == bases[0].column and cell_kind(cell.text) != "text"]
+        if kinds and all(kind == "unit" for kind in kinds):
+            column = bases[0]
+            table.columns = [HeaderColumn(c.column, "billing_unit", c.hint, c.cell) if c is column else c
+                             for c in table.columns]
+    return table
+
+
+def arithmetic_price(table: Table, prices: list[HeaderColumn]) -> Optional[HeaderColumn]:
+    """The one price column whose figures, times the quantity (and periods), give the amount on
+    every row that states them all; None when no column or more than one does."""
+    factors = [table.role_column(role) for role in ("quantity", "periods")]
+    amount = table.role_column("amount")
+    if amount is None or factors[0] is None:
+        return None
+    fits = []
+    for price in prices:
+        checked, ok = 0, True
+        for row in table.rows:
+            at = {cell.column: price_figure(cell.text) for cell in row.cells}
+            figures = [at.get(price.column), at.get(factors[0].column), at.get(amount.column)]
+            if any(f is None for f in figures):
+                continue
+            product = figures[0] * figures[1]
+            if factors[1] is not None and at.get(factors[1].column) is not None:
+                product *= at[factors[1].column]
+            checked += 1
+            ok = ok and abs(product - figures[2]) <= PRICE_FIT_TOLERANCE
+        if checked and ok:
+            fits.append(price)
+    return fits[0] if len(fits) == 1 else None
+
+
+PRICE_FIT_TOLERANCE = 0.01
 
 
 def inherit_headers(tables: list[Table], lines: list[Line]) -> list[Table]:
@@ -393,6 +440,9 @@ def split_at_headers(block: list[Row]) -> list[Table]:
         if columns is not None:
             if current.header is not None and [(c.role, c.hint) for c in columns] == current.signature:
                 continue
+            if current.header is not None and not current.rows and continues_header(current.header, row):
+                current.header, current.columns = merge_header(current, row, columns)
+                continue
             if current.rows or current.header:
                 tables.append(current)
             current = Table(header=row, columns=columns)
@@ -401,6 +451,42 @@ def split_at_headers(block: list[Row]) -> list[Table]:
     if current.rows or current.header:
         tables.append(current)
     return tables
+
+
+def continues_header(first: Row, second: Row) -> bool:
+    """Whether `second` is the lower line of a two-line header: right under `first`, it leaves
+    the leading columns empty (they are `first`'s, merged down) and starts under a cell of
+    `first`, a group name such as 协议单价 or 价格（元） over its sub-columns."""
+    if second.line.number - first.line.number > 1 or not second.cells or not first.cells:
+        return False
+    start = second.cells[0].column
+    if start == 0 or start <= first.cells[0].column:
+        return False
+    return all(any(c.column == column for c in first.cells) for column in range(start))
+
+
+def merge_header(table: Table, second: Row, columns: list[HeaderColumn]) -> tuple[Row, list[HeaderColumn]]:
+    """One header from two lines: a sub-column names its own role, except that a figure ("金额（元）")
+    under a group that names a price ("协议单价") is that price; the group's other columns stay."""
+    below = {c.column: c for c in columns}
+    merged = [c for c in table.columns if c.column not in below and
+              not any(c.column == cell.column for cell in second.cells)]
+    over = {c.column: c for c in table.columns}
+    for column in columns:
+        group = over.get(column.column)
+        if group is not None and group.role in PRICE_GROUP_ROLES and column.role in FIGURE_SUB_ROLES:
+            column = HeaderColumn(column.column, group.role, column.hint or group.hint, column.cell)
+        elif group is not None and not column.hint:
+            column = HeaderColumn(column.column, column.role, group.hint, column.cell)
+        merged.append(column)
+    merged.sort(key=lambda c: c.column)
+    header = table.header
+    cells = sorted([c for c in header.cells if c.column not in below] + second.cells, key=lambda c: c.column)
+    return Row(header.line, cells, max(header.width, second.width)), merged
+
+
+PRICE_GROUP_ROLES = ("unit_price",)
+FIGURE_SUB_ROLES = ("amount",)
 
 
 @lru_cache(maxsize=4096)
@@ -420,9 +506,10 @@ def header_role(cell_text: str) -> Optional[tuple[str, str]]:
     for role, spec in roles.items():
         if any(bare.startswith(word) and len(word) >= 2 for word in spec["exact"]):
             return role, " ".join(hints)
-    for role, spec in roles.items():
-        if any(bare.endswith(word) and len(bare) > len(word) for word in spec.get("suffix", ())):
-            return role, " ".join(hints)
+    endings = [(len(word), -n, role) for n, (role, spec) in enumerate(roles.items())
+               for word in spec.get("suffix", ()) if bare.endswith(word) and len(bare) > len(word)]
+    if endings:  # the longest ending wins ("含税总价" ends like an amount, not like a price)
+        return max(endings)[2], " ".join(hints)
     return None
 
 
