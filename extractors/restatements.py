@@ -89,8 +89,8 @@ def matching_item(doc: ContractDoc, context: str, base: str) -> Optional[int]:
     named_kind = _kind(named)
     candidates = []
     for i, item in enumerate(doc.record.line_items):
-        if item.normalized.unit != base or item.normalized.quantity is None or not item.service:
-            continue
+        if item.normalized.unit != base or not item.service:
+            continue  # a row whose quantity is unknown still competes: it may be the one named
         service = _compact(_core(item.service))
         kind = _kind(_compact(item.service))
         if named_kind and kind and named_kind[0] != kind[0] or _conflicting(named, service):
@@ -101,13 +101,18 @@ def matching_item(doc: ContractDoc, context: str, base: str) -> Optional[int]:
     candidates.sort(key=lambda c: c[0], reverse=True)
     best_score, best, _ = candidates[0]
     if best_score >= MIN_SIMILARITY and (len(candidates) == 1 or best_score - candidates[1][0] >= MIN_MARGIN):
-        return best
+        return _counted(doc, best)
     if named_kind is None:
         return None
     same_kind = [(i, kind) for _, i, kind in candidates if kind and kind[0] == named_kind[0]]
     if len(same_kind) == 1 and same_kind[0][1][1] & named_kind[1]:
-        return same_kind[0][0]
+        return _counted(doc, same_kind[0][0])
     return None
+
+
+def _counted(doc: ContractDoc, index: int) -> Optional[int]:
+    """The row, when its quantity is known."""
+    return index if doc.record.line_items[index].normalized.quantity is not None else None
 
 
 def _counted_base(context: str, unit: str, base: str) -> str:

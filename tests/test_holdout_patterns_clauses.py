@@ -103,3 +103,12 @@ def test_a_doubtful_pairing_gives_no_statement(sentence, row_two):
 ])
 def test_a_bare_count_is_read_in_the_unit_noun_before_it(context, unit, base, expected):
     assert _counted_base(context, unit, base) == expected
+
+
+def test_a_restatement_naming_rows_whose_count_ocr_lost_is_not_compared():
+    from pipeline.language import extract_text
+    text = ("软件租用合同\n甲方：某局\n乙方：某公司\n第一条 服务内容\n乙方提供国产数据库 9 套。\n"
+            "序号\t服务项\t计价单位\t报价单位\t数量\n"
+            "1\t国产数据库套餐\t1 套\t元/套·月\t6\n"
+            "2\t国产数据库套餐\t1 套\t元/套·月\t\n")
+    assert [f.check for f in extract_text(text, "r.txt").record.findings] == []
