@@ -51,7 +51,7 @@ class LabelledAmount:
         return SPACES.sub("", self.label)
 
     def same_label(self, other: "LabelledAmount") -> bool:
-        """One label ends with the other ("但最终结算金额" and "最终结算金额"), and it names an amount."""
+        """One label ends with the other ("但结算费用总额" and "结算费用总额"), and it names an amount."""
         short, long = sorted((self.key, other.key), key=len)
         return (len(short) >= MIN_SHARED_LABEL_CHARS and long.endswith(short)
                 and any(noun in short for noun in load("amounts")["fee_nouns"]))

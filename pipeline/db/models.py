@@ -167,7 +167,7 @@ PAYMENTS = _record_table(
         Column("due_date", Date, comment="Date the installment is due by, when the condition states one "
                                          "(2026年9月30日前); derived at load."),
         Column("due_period", Text, comment="When the installment is due, when the condition states it "
-                                           "relative to an event (验收合格后10个工作日, 2027年财政预算批复后); "
+                                           "relative to an event (验收合格后10个工作日, 2031年度预算批复后); "
                                            "derived at load."),
         Column("amount_computed", Boolean, nullable=False, server_default=false(),
                comment="True when amount was computed as percent × the contract total (the contract "
