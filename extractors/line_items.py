@@ -612,6 +612,8 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
     elif not stated:
         basis, periods = agreeing_reading(unit_price * quantity if unit_price is not None else None,
                                           amount, basis, periods)
+        if basis == "month" and periods == 1 and "periods" not in table.roles:
+            basis = "piece"  # no basis stated and the row bills its price once: bought once
     reading_unit = read_unit(billing_unit, service_text, tb_is_1024) if billing_unit else None
     normalized = normalize(reading_unit, service_text, unit_price, quantity, basis)
     if service:

@@ -234,7 +234,7 @@ def test_a_price_table_in_wan_yuan_and_rows_priced_per_year_or_per_visit():
             "2\t安全巡检\t次\t12\t0.8\t9.6\n3\t应急保障\t项\t1\t6\t6\n合计\t\t\t\t\t45.6\n")
     record = extract_text(text, "wan.txt").record
     assert [(i.unit_price, i.amount, i.price_basis) for i in record.line_items] == [
-        (300000, 300000, "year"), (8000, 96000, "time"), (60000, 60000, "month")]
+        (300000, 300000, "year"), (8000, 96000, "time"), (60000, 60000, "piece")]  # no basis, billed once
     assert record.contract.total_amount == 456000
     assert record.findings == []  # the 合计 in 万元 agrees with the total in 元
 
