@@ -36,7 +36,7 @@ from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.numbers import WAN, as_float, money_value
 from extractors.values.units import (PERIOD_CELL, basis_unit, cell_kind, price_figure, read_basis, read_unit,
                                      service_unit_rule)
-from pipeline.document import ContractDoc, Span
+from pipeline.document import ContractDoc, Line, Span
 from pipeline.tables import MAX_FRAGMENT_CHARS, Cell, Row, Table, names_prices
 from schemas import LineItem, NormalizedQuantity, Subtotal
 
@@ -46,7 +46,6 @@ TEXT_ROLES = ("service", "section")
 UNIT_PER_PERIOD = regex.compile(r"^\s*(?P<unit>[^/\s][^/]*?)\s*/\s*(?:年|月|次|天|季度|个月)\s*$")
 #: "（金额单位：人民币万元）" above a table: its prices and amounts are in 万元.
 WAN_CAPTION = regex.compile(r"单位\s*[:：]\s*(?:人民币)?\s*万元")
-MAX_CAPTION_GAP_LINES = 2
 MONEY_ROLES = ("unit_price", "amount")
 #: Cells recognised by what they hold: one standing under another role's header shows the
 #: row's cells shifted against the header.
@@ -214,18 +213,26 @@ def sum_label(text: str) -> Optional[tuple[str, bool]]:
 def heading_above(doc: ContractDoc, table: Table) -> Optional[str]:
     """The section a table belongs to when a numbered heading stands right above its header
     ("（二）增值服务"), unless that heading opens a clause or titles the table ("一、报价明细")."""
+    line = line_above(doc, table)
+    if line is None:
+        return None
+    text = line.text.strip()
+    if line.number in {s.first_line for s in doc.sections} or not (ORDINAL_PREFIX.match(text)
+                                                                   and SECTION_LABEL.match(text)):
+        return None
+    name = section_name(text)
+    return None if any(word in name for word in load("tables")["table_titles"]["words"]) else name
+
+
+def line_above(doc: ContractDoc, table: Table) -> Optional[Line]:
+    """The text line right above a table's header (within MAX_HEADING_GAP_LINES): its heading
+    or caption, if any."""
     if table.header is None:
         return None
     number = table.header.line.number
-    clause_heads = {s.first_line for s in doc.sections}
     for line in reversed(doc.lines[max(0, number - MAX_HEADING_GAP_LINES):number]):
-        text = line.text.strip()
-        if not text or line.furniture:
-            continue
-        if line.number in clause_heads or not (ORDINAL_PREFIX.match(text) and SECTION_LABEL.match(text)):
-            return None
-        name = section_name(text)
-        return None if any(word in name for word in load("tables")["table_titles"]["words"]) else name
+        if line.text.strip() and not line.furniture:
+            return line
     return None
 
 
@@ -648,12 +655,9 @@ def column_scale(table: Table, role: str, in_wan: bool = False) -> Decimal:
 
 
 def caption_in_wan(doc: ContractDoc, table: Table) -> bool:
-    """Whether a line right above the table's header states its money in 万元."""
-    if table.header is None:
-        return False
-    number = table.header.line.number
-    above = [ln for ln in doc.lines[max(0, number - MAX_CAPTION_GAP_LINES):number] if ln.text.strip()]
-    return any(WAN_CAPTION.search(line.text) for line in above[-1:])
+    """Whether the line right above the table's header states its money in 万元."""
+    line = line_above(doc, table)
+    return line is not None and WAN_CAPTION.search(line.text) is not None
 
 
 def note_pricing(note: Optional[Cell], service: str) -> tuple[Optional[Span], Optional[str]]:

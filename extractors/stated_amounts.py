@@ -25,6 +25,7 @@ from extractors.lexicon import alternation, load
 from extractors.statements import Statement
 from extractors.values.numbers import as_float, money_end, money_value
 from pipeline.document import ContractDoc, Line, Span
+from pipeline.resolve import close
 from schemas import Subtotal
 
 LABEL_NOISE = regex.compile(r"^(?:\s|[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|[\d一二三四五六七八九十]+\s*[、.．]|[:：,，;；])+")
@@ -35,7 +36,6 @@ MIN_SHARED_LABEL_CHARS = 4
 ITEM_MARKER = regex.compile(r"^\s*(?:\d{1,2}\s*[、.．)）](?!\d)|[(（]\s*[\d一二三四五六七八九十]{1,2}\s*[)）])\s*")
 #: An item's heading before its colon ("云主机服务：…").
 ITEM_HEADING = regex.compile(r"^(?P<h>[^，,。；;：:\d]{2,30})[:：]")
-SUM_TOLERANCE = Decimal("0.011")
 NEXT_ITEM = regex.compile(r"^\s*(?:\d+\s*[、.．](?!\d)|第\s*[\d一二三四五六七八九十]+\s*[条章次])")
 
 
@@ -125,7 +125,7 @@ def summed_items(doc: ContractDoc) -> list[LabelledAmount]:
         label = " ".join(heading.group("h").split()) if heading else fees[-1].label
         found.append(LabelledAmount(label, fees[-1].statement))
     stated = sum((amount.statement.value for amount in found), Decimal(0))
-    return found if abs(stated - total.value) <= SUM_TOLERANCE else []
+    return found if close(stated, total.value) else []
 
 
 def items_above(doc: ContractDoc, end: int) -> list[Span]:

@@ -283,12 +283,15 @@ def joined_label_breaks(line: str) -> list[int]:
     """Where a label line holds a second label right after its value, with nothing between
     ("项目名称：X项目委托方（甲方）：Y", two fields a text layer put on one baseline): before each
     such label, outside brackets. A label after a comma or a space is left to the extractors."""
-    if not LEADING_KEY.match(line):
+    key = LEADING_KEY.match(line)
+    if key is None:
+        return []
+    starts = [m.start() for m in run_on_starts().finditer(line, key.end() + 1)
+              if ADJOINING.match(line[m.start() - 1])]
+    if not starts:
         return []
     depths = bracket_depths(line)
-    return [m.start() for m in run_on_starts().finditer(line)
-            if m.start() > LEADING_KEY.match(line).end() and not depths[m.start()]
-            and ADJOINING.match(line[m.start() - 1])]
+    return [at for at in starts if not depths[at]]
 
 
 def wrap_edits(text: str, repeated: set[str]) -> list[Edit]:

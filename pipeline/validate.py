@@ -6,6 +6,8 @@ parties are missing was probably cut short: its record is kept, with a warning.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from pipeline.document import ContractDoc
@@ -16,6 +18,7 @@ MIN_CONTRACT_WORDS = 3
 SIGNATURE_WORDS = regex.compile(r"盖章|签字|签章|签署|公章|授权代表|法定代表人")
 TAIL_SHARE = 0.5
 #: A run of this many digits or more (with a point or not) is read as no figure at all.
+NUMBER_LABEL_REACH = 16
 LONG_FIGURE = regex.compile(r"(?<![\d.])\d{17,}(?:\.\d+)?")
 
 
@@ -46,5 +49,14 @@ def validate(doc: ContractDoc) -> ContractDoc:
 
 
 def is_account_number(text: str, at: int) -> bool:
-    """Whether a long run of digits follows an account or tax-id label (账号, 帐号, 税号 …)."""
-    return regex.search(r"(?:账号|帐号|账户|税号|识别号|卡号|编号|代码)\s*[:：]?\s*$", text[max(0, at - 12):at]) is not None
+    """Whether a long run of digits follows an account, tax-id or code label (账号, 税号 …)."""
+    return number_label().search(text[max(0, at - NUMBER_LABEL_REACH):at]) is not None
+
+
+@lru_cache(maxsize=1)
+def number_label() -> regex.Pattern:
+    """A label of a long number, from the parties' vocabulary, ending where the number starts."""
+    from extractors.lexicon import alternation, load
+    vocab = load("parties")
+    words = vocab["fields"]["bank_account"] + vocab["fields"]["tax_id"] + vocab["number_labels"]
+    return regex.compile(r"(?:" + alternation(words) + r")\s*[:：]?\s*$")
