@@ -29,7 +29,7 @@ from schemas import (
 )
 
 KEYS = {"id", "contract_id", "list_index"}
-REVIEW = {"review_status", "reviewer", "review_note", "created_at", "reviewed_at"}
+REVIEW = {"review_status", "reviewer", "review_note", "created_at", "reviewed_at", "finding_key"}
 #: Columns derived at load (pipeline.db.rows), not fields of the record.
 DERIVED = {"line_items": {"service_normalized", "service_category"},
            "payments": {"due_date", "due_period", "amount_computed"}}

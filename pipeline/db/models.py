@@ -188,7 +188,12 @@ FINDINGS = _record_table(
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.current_timestamp(),
                comment="When the finding was loaded (UTC)."),
         Column("reviewed_at", DateTime(timezone=True), comment="When the review was recorded (UTC)."),
+        Column("finding_key", String(16),
+               comment="Stable id of the finding: the same across re-extractions of the same content "
+                       "(derived from the document's SHA-256, the check, the subject and its occurrence; "
+                       "pipeline.db.keys). The review pages' addresses and the decision history use it."),
         Index(None, "review_status", "check_code"),
+        Index(None, "finding_key"),
     ],
 )
 RECORD_TABLES = (PARTIES, LINE_ITEMS, SUBTOTALS, PAYMENTS, PENALTIES, SERVICE_LEVELS, FINDINGS)
@@ -218,6 +223,33 @@ evidence = Table(
     *(f.column() for f in EVIDENCE_FIELDS),
     Index(None, "contract_id"),  # a contract's evidence is ~100 rows: no need to index the path too
     comment="Where each extracted value was stated in the source: page, character span, snippet, box.",
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, comment="User id."),
+    Column("name", String(64), nullable=False, unique=True, comment="Sign-in name of the reviewer."),
+    Column("password_hash", Text, nullable=False,
+           comment="Salted hash of the password (never the password itself); pipeline.review.auth."),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.current_timestamp(),
+           comment="When the user was added (UTC)."),
+    comment="Reviewers who may sign in to the review pages (added with 'contracts users add').",
+)
+
+review_decisions = Table(
+    "review_decisions", metadata,
+    Column("id", Integer, primary_key=True, comment="Decision id."),
+    Column("finding_key", String(16), nullable=False,
+           comment="The finding decided on (findings.finding_key: stable across re-extractions)."),
+    Column("from_status", String(16), nullable=False, comment="Review status before the decision."),
+    Column("to_status", String(16), nullable=False, comment="Review status the decision set."),
+    Column("reviewer", Text, comment="Who decided (the signed-in user, or the name given)."),
+    Column("note", Text, comment="The reviewer's note with the decision."),
+    Column("decided_at", DateTime(timezone=True), nullable=False, server_default=func.current_timestamp(),
+           comment="When the decision was saved (UTC)."),
+    Index(None, "finding_key", "decided_at"),
+    comment="Every review decision ever saved, oldest first: who changed a finding from what to what, "
+            "when, and why. Kept across re-extractions (keyed by the stable finding_key).",
 )
 
 #: Child tables of a contract, in the order rows are deleted.
@@ -266,3 +298,11 @@ class FindingRow(Base):
 
 class EvidenceRow(Base):
     __table__ = evidence
+
+
+class User(Base):
+    __table__ = users
+
+
+class ReviewDecision(Base):
+    __table__ = review_decisions
