@@ -1,11 +1,13 @@
-"""The loader: all-or-nothing per document, claims that make a second run skip, refused records isolated."""
+"""The loader: all-or-nothing per document, claims that make a second run skip, refused records isolated,
+stable finding keys and review decisions kept over re-extraction and pruning."""
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timezone
 
 import pytest
 from rich.console import Console
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 import batchkit
 from pipeline.batch.discover import Source, identify
@@ -16,8 +18,10 @@ from pipeline.batch.work import ExtractTask
 from pipeline.db.engine import open_engine
 from pipeline.db.load import Store
 from pipeline.db.migrate import upgrade
-from pipeline.db.models import contracts, documents
-from pipeline.db.rows import ROW_COLUMNS, group_rows, ungroup_rows
+from pipeline.db.keys import finding_keys
+from pipeline.db.models import FINDINGS, contracts, documents, review_decisions
+from pipeline.db.rows import ROW_COLUMNS, group_rows, record_rows, ungroup_rows
+from schemas import ContractMeta, ContractRecord, Finding, LineItem
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -120,3 +124,63 @@ def test_rows_travel_without_their_nulls_and_come_back_whole():
     assert groups == [(("list_index", "name"), [(0, "a"), (2, "c")]), (("list_index", "amount"), [(1, 2.5)])]
     assert sorted(ungroup_rows(columns, groups), key=lambda r: r["list_index"]) == [
         dict(zip(columns, row)) for row in rows]
+
+
+SHA = "5e" * 32
+
+
+def twin_findings_payload() -> dict:
+    """A contract with two findings of the same check on the same subject, and a third."""
+    record = ContractRecord(
+        document="k.txt", contract=ContractMeta(contract_no="KX-7", total_amount=480),
+        line_items=[LineItem(seq=1, service="归档存储", unit_price=20, quantity=2, amount=480)],
+        findings=[Finding(check="line_amount", subject="line_items[0]", expected=40, found=480),
+                  Finding(check="line_amount", subject="line_items[0]", expected=440, found=480),
+                  Finding(check="term", subject="contract.term_months", expected=12, found=11)])
+    contract, children = record_rows(record.model_dump(mode="json"), {})
+    return {"status": "ok", "contract": contract, "children": children}
+
+
+def save_twins(engine, source: Source) -> None:
+    store = Store(engine, "v1")
+    assert store.claim([source], force=True).todo == [source]
+    store.save(source, twin_findings_payload())
+    store.commit()
+    store.close()
+
+
+def decide(engine, key: str, status: str, note: str) -> None:
+    """What the review pages write for a decision."""
+    with engine.begin() as connection:
+        connection.execute(update(FINDINGS.table).where(FINDINGS.table.c.finding_key == key).values(
+            review_status=status, reviewer="审核员丙", review_note=note, reviewed_at=datetime.now(timezone.utc)))
+        connection.execute(insert(review_decisions).values(
+            finding_key=key, from_status="open", to_status=status, reviewer="审核员丙", note=note))
+
+
+def findings_by_index(engine) -> list[tuple]:
+    f = FINDINGS.table.c
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(
+            select(f.finding_key, f.review_status, f.review_note).order_by(f.list_index))]
+
+
+def test_findings_keep_their_keys_and_decisions_over_re_extraction_and_pruning(engine):
+    source = Source("/archive/k.txt", sha256=SHA, size=1)
+    save_twins(engine, source)
+    first = findings_by_index(engine)
+    keys = [key for key, _, _ in first]
+    assert keys == finding_keys(SHA, [("line_amount", "line_items[0]")] * 2 + [("term", "contract.term_months")])
+    assert len(set(keys)) == 3
+    decide(engine, keys[0], "confirmed", "少计一期")
+    decide(engine, keys[1], "dismissed", "识别错误")
+
+    save_twins(engine, source)  # run --force
+    assert findings_by_index(engine) == [(keys[0], "confirmed", "少计一期"), (keys[1], "dismissed", "识别错误"),
+                                         (keys[2], "open", None)]
+    assert count(engine, review_decisions) == 2
+
+    store = Store(engine, "v1")  # a later run that no longer finds the file
+    assert store.prune_stale("/archive") == 1
+    store.close()
+    assert count(engine, FINDINGS.table) == 0 and count(engine, review_decisions) == 2

@@ -7,17 +7,20 @@ import typing
 from decimal import Decimal
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from pydantic import BaseModel
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from typer.testing import CliRunner
 
 from pipeline.batch.discover import Source
 from pipeline.cli import app
 from pipeline.db.engine import open_engine
 from pipeline.db.load import Store
-from pipeline.db.migrate import head_revision, upgrade
+from pipeline.db.keys import finding_keys
+from pipeline.db.migrate import MIGRATIONS, head_revision, upgrade
 from pipeline.db.models import (
     CONTRACT_FIELDS, EVIDENCE_FIELDS, FINDINGS, LINE_ITEMS, PAYMENTS, RECORD_TABLES, VIEW_NAMES, contracts,
     documents, evidence, metadata,
@@ -209,3 +212,44 @@ def test_db_upgrade_explains_a_bad_url_and_an_unreachable_server():
     assert result.exit_code == 2 and "is not a database URL" in result.output
     result = runner.invoke(app, ["db", "upgrade", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"])
     assert result.exit_code == 2 and "check that the server is running" in result.output
+
+
+def downgrade(engine, revision: str) -> None:
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def test_migration_0004_keys_the_findings_and_records_each_decision_then_goes_back(db_url):
+    engine = open_engine(db_url)
+    assert upgrade(engine, "0003") == "0003"
+    sha = "7c" * 32
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO documents (id, sha256, path, status, loaded_at) "
+                                "VALUES (1, :sha, '/b.txt', 'ok', CURRENT_TIMESTAMP)"), {"sha": sha})
+        connection.execute(text("INSERT INTO contracts (id, document_id, schema_version, document_name) "
+                                "VALUES (1, 1, 1, 'b.txt')"))
+        connection.execute(text(
+            "INSERT INTO findings (contract_id, list_index, check_code, subject, severity, review_status, reviewer, "
+            "review_note) VALUES (1, 0, 'line_amount', 'line_items[2]', 'error', 'confirmed', '审核员丁', '属实'), "
+            "(1, 1, 'line_amount', 'line_items[2]', 'error', 'dismissed', '审核员丁', '误读'), "
+            "(1, 2, 'tax', 'contract.tax_rate', 'error', 'open', NULL, NULL)"))
+    assert upgrade(engine) == head_revision()
+    with engine.connect() as connection:
+        keys = connection.execute(text("SELECT finding_key FROM findings ORDER BY list_index")).scalars().all()
+        decisions = connection.execute(text(
+            "SELECT finding_key, from_status, to_status, reviewer, note FROM review_decisions ORDER BY id")).all()
+    assert keys == finding_keys(sha, [("line_amount", "line_items[2]")] * 2 + [("tax", "contract.tax_rate")])
+    assert [tuple(d) for d in decisions] == [(keys[0], "open", "confirmed", "审核员丁", "属实"),
+                                             (keys[1], "open", "dismissed", "审核员丁", "误读")]
+
+    downgrade(engine, "0003")
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        finding_columns = {c["name"] for c in inspect(connection).get_columns("findings")}
+        statuses = connection.execute(text("SELECT review_status FROM findings ORDER BY list_index")).scalars().all()
+    assert not {"users", "review_decisions"} & tables and "finding_key" not in finding_columns
+    assert statuses == ["confirmed", "dismissed", "open"]
+    engine.dispose()

@@ -18,8 +18,9 @@ back alone. Transactions are committed every `COMMIT_EVERY` documents or
 more than the inserts); claims are released once their documents are
 committed. Killed at any moment, a run loses at most its open transaction:
 documents not yet committed are simply extracted again by the next run.
-Review decisions on findings survive a re-extraction when the same check
-reports on the same subject.
+Review decisions on findings survive a re-extraction when a finding with the
+same key is found again (`pipeline.db.keys`: the same check on the same subject,
+its n-th such finding); the decision history is never deleted.
 
 Every document a run finds gets `seen_at` set (a document already loaded also
 gets the path it was found at, so a moved file is not extracted again). After a
@@ -49,7 +50,7 @@ from pipeline.db.fields import base_type
 from pipeline.db.models import (
     CONTRACT_CHILDREN, FINDINGS, STATUS_FAILED, STATUS_OK, contracts, documents,
 )
-from pipeline.db.rows import ROW_COLUMNS, Group, ungroup_rows
+from pipeline.db.rows import ROW_COLUMNS, Group, with_finding_keys
 
 COMMIT_EVERY = 64
 COMMIT_AFTER = 0.25  # seconds
@@ -215,7 +216,10 @@ class Store:
         return self.connection.execute(select(func.count()).where(self._stale(root))).scalar_one()
 
     def prune_stale(self, root: str | os.PathLike[str]) -> int:
-        """Delete the stale documents under `root` with their contracts; returns how many."""
+        """Delete the stale documents under `root` with their contracts; returns how many.
+
+        Their review decision history (`review_decisions`, keyed by finding key) stays.
+        """
         self._begin()
         pruned = self.connection.execute(delete(documents).where(self._stale(root))).rowcount
         self.commit()
@@ -246,7 +250,7 @@ class Store:
             document_id = self._save_document(source, payload)
             reviews = self._remove_contract(document_id) if source.key in self._existing else {}
             if payload["status"] == STATUS_OK:
-                self._save_contract(document_id, payload, reviews)
+                self._save_contract(document_id, source.sha256, payload, reviews)
         except BaseException as err:
             cause = err.orig if isinstance(err, DBAPIError) else err
             if self._disconnected(cause):
@@ -284,41 +288,44 @@ class Store:
             return found
         return self.connection.execute(insert(documents).values(values)).inserted_primary_key[0]
 
-    def _remove_contract(self, document_id: int) -> dict[tuple[str, str], dict]:
-        """Delete the document's previous contract; returns its review decisions."""
+    def _remove_contract(self, document_id: int) -> dict[str, dict]:
+        """Delete the document's previous contract; returns its review decisions by finding key.
+
+        The decision history (`review_decisions`) is keyed by finding key, not by
+        row, and stays.
+        """
         contract_id = self.connection.execute(
             select(contracts.c.id).where(contracts.c.document_id == document_id)).scalar()
         if contract_id is None:
             return {}
         f = FINDINGS.table.c
         reviews = {
-            (row.check_code, row.subject): {k: row._mapping[k] for k in _OPEN_REVIEW}
+            row.finding_key: {k: row._mapping[k] for k in _OPEN_REVIEW}
             for row in self.connection.execute(
-                select(f.check_code, f.subject, *(f[k] for k in _OPEN_REVIEW))
-                .where(f.contract_id == contract_id, f.review_status != "open"))
+                select(f.finding_key, *(f[k] for k in _OPEN_REVIEW))
+                .where(f.contract_id == contract_id, f.review_status != "open", f.finding_key.is_not(None)))
         }
         for table in CONTRACT_CHILDREN:
             self.connection.execute(delete(table).where(table.c.contract_id == contract_id))
         self.connection.execute(delete(contracts).where(contracts.c.id == contract_id))
         return reviews
 
-    def _save_contract(self, document_id: int, payload: Payload,
-                       reviews: dict[tuple[str, str], dict]) -> None:
+    def _save_contract(self, document_id: int, document_sha256: str, payload: Payload,
+                       reviews: dict[str, dict]) -> None:
         contract_id = self._insert_contract.one(self._cursor, (document_id, *payload["contract"]))
         for name, groups in payload["children"].items():
-            if reviews and groups and name == FINDINGS.table.name:
-                self._insert_reviewed_findings(contract_id, groups, reviews)
-            else:
-                self._insert_child[name].many(self._cursor, contract_id, groups)
+            if groups and name == FINDINGS.table.name:
+                groups = with_finding_keys(document_sha256, groups)
+            self._insert_child[name].many(self._cursor, contract_id, groups)
+        if reviews:
+            self._carry_reviews(contract_id, reviews)
 
-    def _insert_reviewed_findings(self, contract_id: int, groups: list[Group],
-                                  reviews: dict[tuple[str, str], dict]) -> None:
-        """Findings with the review decisions of the previous extraction carried over."""
-        records = ungroup_rows(ROW_COLUMNS[FINDINGS.table.name], groups)
-        for record in records:
-            record["contract_id"] = contract_id
-            record.update(reviews.get((record["check_code"], record["subject"]), _OPEN_REVIEW))
-        self.connection.execute(insert(FINDINGS.table), records)
+    def _carry_reviews(self, contract_id: int, reviews: dict[str, dict]) -> None:
+        """The previous extraction's review decisions, on the new findings with the same key."""
+        f = FINDINGS.table.c
+        self.connection.execute(
+            update(FINDINGS.table).where(f.contract_id == contract_id, f.finding_key == bindparam("key")),
+            [{"key": key, **review} for key, review in reviews.items()])
 
 
 class _FastInsert:

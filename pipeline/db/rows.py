@@ -11,6 +11,10 @@ items leave half their columns empty, and the SQLite driver binds a None
 several times slower than a value, so leaving them out here, in the workers,
 takes a good part of the loading work off the main process.
 
+A finding's stable key (`findings.finding_key`, `pipeline.db.keys`) needs the
+document's SHA-256, which the loader knows: it adds the key with
+`with_finding_keys`.
+
 Some columns are derived here, not read from the record (`RecordTable.derived`):
 a line item's normalized service name and category (`pipeline.enrich.services`),
 an installment's due date or period and, when only its percent is written, its
@@ -23,6 +27,7 @@ from collections import Counter
 from typing import Any
 
 from pipeline.db.fields import as_date, as_decimal, row_getter
+from pipeline.db.keys import finding_keys
 from pipeline.db.models import (
     CONTRACT_FIELDS, EVIDENCE_FIELDS, FINDINGS, LINE_ITEMS, PAYMENTS, RECORD_TABLES,
 )
@@ -104,6 +109,15 @@ def group_rows(columns: tuple[str, ...], rows: list[Row]) -> list[Group]:
 def ungroup_rows(columns: tuple[str, ...], groups: list[Group]) -> list[dict[str, Any]]:
     """The rows of `groups` as {column: value} over all of `columns` (NULLs back as None)."""
     return [dict.fromkeys(columns) | dict(zip(filled, row)) for filled, rows in groups for row in rows]
+
+
+def with_finding_keys(document_sha256: str, groups: list[Group]) -> list[Group]:
+    """The findings' row groups with each finding's stable key in a `finding_key` column."""
+    columns = ROW_COLUMNS[FINDINGS.table.name]
+    rows = sorted(ungroup_rows(columns, groups), key=lambda row: row["list_index"])
+    keys = finding_keys(document_sha256, [(row["check_code"], row["subject"]) for row in rows])
+    keyed = [tuple(row[c] for c in columns) + (key,) for row, key in zip(rows, keys)]
+    return group_rows(columns + ("finding_key",), keyed)
 
 
 def record_summary(record: dict) -> dict[str, Any]:

@@ -86,9 +86,9 @@ def _fill_keys(bind: sa.Connection) -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("findings") as batch:
-        batch.drop_index("ix_findings_finding_key")
-        batch.drop_column("finding_key")
+    op.drop_index("ix_findings_finding_key", table_name="findings")
+    # in place (SQLite 3.35+ drops a column): a batch copy of the table breaks the views that read it
+    op.drop_column("findings", "finding_key")
     op.drop_index("ix_review_decisions_finding_key_decided_at", table_name="review_decisions")
     op.drop_table("review_decisions")
     op.drop_table("users")
