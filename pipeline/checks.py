@@ -188,8 +188,12 @@ def check_subtotals_total(doc: ContractDoc) -> None:
     if parts_reconcile(subtotals, stated):
         resolved(doc, "subtotals", "some subtotals are parts of others: a subset adds up to the total", stated)
         return
-    add(doc, "subtotals_total", "contract.total_amount", total, stated,
-        evidence=["contract.total_amount"] + [f"subtotals[{j}].amount" for j in range(len(subtotals))])
+    parts = [f"subtotals[{j}].amount" for j in range(len(subtotals))]
+    tables: list[Statement] = doc.statements.table_totals
+    if tables:  # the total compared is the last table's total line, not always where the total was read
+        add(doc, "subtotals_total", "contract.total_amount", total, stated, evidence=parts, spans=[tables[-1].span])
+        return
+    add(doc, "subtotals_total", "contract.total_amount", total, stated, evidence=["contract.total_amount"] + parts)
 
 
 def check_amounts_in_words(doc: ContractDoc) -> None:
