@@ -33,13 +33,15 @@ class PageText:
 
     `text` holds the page's lines; table rows have their cells separated by tabs.
     `boxes` and `confidences`, when given, run parallel to `text` (one entry per
-    character, None where unknown, e.g. for inserted tabs and newlines).
+    character, None where unknown, e.g. for inserted tabs and newlines). `notes`
+    are what the reader saw on the page besides text (a seal), for the warnings.
     """
 
     text: str
     boxes: Optional[list[Optional[Box]]] = None
     confidences: Optional[list[Optional[float]]] = None
     source: str = "text"
+    notes: list[str] = field(default_factory=list)
 
 
 class OffsetMap:
@@ -175,7 +177,8 @@ class ContractDoc:
             confs.extend(page.confidences if page.confidences is not None else [None] * len(page.text))
         return cls(name=name, raw="".join(texts), page_starts=starts or [0], path=path,
                    boxes=boxes if have_boxes else None, confidences=confs if have_conf else None,
-                   sources=[p.source for p in pages])
+                   sources=[p.source for p in pages],
+                   warnings=[f"page {i}: {note}" for i, p in enumerate(pages, 1) for note in p.notes])
 
     # -- positions -------------------------------------------------------
     def page_of(self, raw_offset: int) -> int:

@@ -1,7 +1,8 @@
 """Image input: PNG, JPEG, TIFF (multi-page included), BMP and WebP pages, OCR'd.
 
 Each frame is loaded on its own (bounded memory for long TIFFs), turned upright by
-its EXIF orientation, flattened onto white, converted to grayscale and read by
+its EXIF orientation, flattened onto white, kept in colour (RGB) when it has
+colour (seals are found by their ink) or else converted to grayscale, and read by
 `pipeline.ingest.scan`. The image's resolution (its dpi tag, else
 `IngestOptions.dpi`, unless that gives a page no paper has) converts pixel boxes
 to points. Pillow's decompression-bomb limit is set here: a bigger image is
@@ -52,8 +53,12 @@ def frame_dpi(frame: Image.Image, default: float) -> float:
     return long_side / A4_LONG_SIDE_INCHES
 
 
-def grayscale(frame: Image.Image) -> np.ndarray:
-    """The frame upright and flattened onto white, as 8-bit gray."""
+COLOUR_MODES = {"RGB", "RGBA", "RGBX", "P", "PA", "CMYK", "YCbCr", "LAB", "HSV"}
+
+
+def pixels(frame: Image.Image) -> np.ndarray:
+    """The frame upright and flattened onto white, as 8-bit RGB if it is in colour,
+    else as 8-bit gray."""
     frame = ImageOps.exif_transpose(frame)
     if frame.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
         values = np.asarray(frame, dtype=np.float64)
@@ -61,11 +66,11 @@ def grayscale(frame: Image.Image) -> np.ndarray:
     if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
         rgba = frame.convert("RGBA")
         frame = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-    return np.asarray(frame.convert("L"))
+    return np.asarray(frame.convert("RGB" if frame.mode in COLOUR_MODES else "L"))
 
 
 def frames(path: Path, default_dpi: float) -> Iterator[tuple[np.ndarray, float]]:
-    """Each frame of the file as a grayscale array with its resolution, decoded one at a time."""
+    """Each frame of the file as a pixel array with its resolution, decoded one at a time."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -73,7 +78,7 @@ def frames(path: Path, default_dpi: float) -> Iterator[tuple[np.ndarray, float]]
                 for frame in ImageSequence.Iterator(image):
                     if frame.width * frame.height > MAX_IMAGE_PIXELS:
                         raise too_large(path)
-                    yield grayscale(frame), frame_dpi(frame, default_dpi)
+                    yield pixels(frame), frame_dpi(frame, default_dpi)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_large(path) from None
     except UnidentifiedImageError:
@@ -86,4 +91,4 @@ def frames(path: Path, default_dpi: float) -> Iterator[tuple[np.ndarray, float]]
 
 def read_image(path: Path, options: IngestOptions) -> list[PageText]:
     ocr = engine(options.ocr_engine)
-    return [read_scan(gray, dpi, ocr) for gray, dpi in frames(path, options.dpi)]
+    return [read_scan(image, dpi, ocr) for image, dpi in frames(path, options.dpi)]

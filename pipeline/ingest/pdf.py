@@ -4,8 +4,8 @@ The file is opened twice: with PDFium (pypdfium2), which checks it (password,
 damage, page count) and renders pages that need OCR, and with pdfplumber, which
 reads text layers. Pages are handled one at a time and released before the next,
 so memory stays bounded for long documents. A page whose text layer is missing
-or unusable, or that pdfplumber cannot parse, is rendered at `IngestOptions.dpi`
-and read by `pipeline.ingest.scan` with the chosen OCR engine. Problems with the
+or unusable, or that pdfplumber cannot parse, is rendered in colour (seals are
+told apart from text by their ink) at `IngestOptions.dpi` and read by `pipeline.ingest.scan` with the chosen OCR engine. Problems with the
 file become `InputError`s that say what is wrong and what to do.
 """
 from __future__ import annotations
@@ -72,7 +72,7 @@ def open_plumber(path: Path, password: Optional[str]) -> Optional[pdfplumber.PDF
 
 
 def render(document: pdfium.PdfDocument, index: int, dpi: float, path: Path) -> np.ndarray:
-    """Page `index` as a grayscale image at `dpi`."""
+    """Page `index` as an RGB image at `dpi`."""
     try:
         page = document[index]
     except pdfium.PdfiumError:
@@ -86,12 +86,12 @@ def render(document: pdfium.PdfDocument, index: int, dpi: float, path: Path) -> 
             raise TooLarge(f"{path}: page {index + 1} is {width / POINTS_PER_INCH:.0f}×"
                            f"{height / POINTS_PER_INCH:.0f} inches, too large to render at {dpi:.0f} dpi; "
                            "pass a lower --dpi or split the page")
-        bitmap = page.render(scale=scale, grayscale=True)
+        bitmap = page.render(scale=scale, rev_byteorder=True)
         image = np.array(bitmap.to_numpy(), copy=True)
         bitmap.close()
     finally:
         page.close()
-    return image.reshape(image.shape[0], image.shape[1])
+    return image[:, :, :3]
 
 
 def text_layer(plumber: Optional[pdfplumber.PDF], index: int, path: Path) -> Optional[PageText]:

@@ -1,8 +1,11 @@
 """Scanned pages: one page image → `PageText`, for scanned PDF pages and image files.
 
-The page is brought to a working resolution and deskewed; its ruled tables are
+The page is brought to a working resolution; on a colour page the seals are found
+and their ink lifted off (`pipeline.ingest.seals`), each noted on the page; then
+the page, in grayscale, is deskewed; its ruled tables are
 found and their rules painted out; the printed area is OCR'd and the tokens
-cleaned (`pipeline.ingest.cleanup`). When the recognizer is unsure of most of what
+cleaned (`pipeline.ingest.cleanup`) and their figures checked
+(`pipeline.ingest.figures`). When the recognizer is unsure of most of what
 it read, the page is tried again turned upside down and sideways, keeping the
 reading it is surest of. The layout writes the page text, and every character box
 is mapped back from the upright image to page coordinates in PDF points (top-left
@@ -20,8 +23,10 @@ from pipeline.document import PageText
 from pipeline.ingest.deskew import Upright, straighten
 from pipeline.ingest.grid import Grid, erase_rules, find_tables
 from pipeline.ingest.cleanup import clean
+from pipeline.ingest.figures import check_figures
 from pipeline.ingest.layout import Glyph, Token, assemble
 from pipeline.ingest.ocr import OcrEngine
+from pipeline.ingest.seals import find_seals, lift_seals
 
 MIN_OCR_DPI = 150            # smaller scans are enlarged to this before OCR
 MAX_OCR_DPI = 300            # larger scans are reduced to this before OCR
@@ -32,14 +37,14 @@ CONTENT_MIN_INK_PX = 8       # a row or column with less ink than this holds onl
 CONTENT_MARGIN_PT = 12.0     # margin kept around the printed area for OCR
 
 
-def working_copy(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
-    """The image at a resolution the OCR reads well, and that resolution."""
+def working_copy(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
+    """The image (gray or RGB) at a resolution the OCR reads well, and that resolution."""
     target = min(max(dpi, MIN_OCR_DPI), MAX_OCR_DPI)
     if abs(target - dpi) < 1:
-        return gray, dpi
+        return image, dpi
     factor = target / dpi
     interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
-    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=interpolation), target
+    return cv2.resize(image, None, fx=factor, fy=factor, interpolation=interpolation), target
 
 
 def mean_confidence(tokens: Sequence[Token]) -> float:
@@ -74,7 +79,7 @@ def read_upright(gray: np.ndarray, dpi: float, engine: OcrEngine, quarter_turns:
     tables = find_tables(page.image, dpi)
     x0, y0, x1, y1 = content_box(page.image, dpi)
     read = engine.read(erase_rules(page.image, tables.rules)[y0:y1, x0:x1])
-    tokens = [clean(shifted(t, x0, y0)) for t in read]
+    tokens = [check_figures(clean(shifted(t, x0, y0))) for t in read]
     return page, tables.grids, tokens
 
 
@@ -96,10 +101,13 @@ def read_best_orientation(gray: np.ndarray, dpi: float, engine: OcrEngine
     return best
 
 
-def read_scan(gray: np.ndarray, dpi: float, engine: OcrEngine) -> PageText:
-    """OCR one grayscale page image scanned at `dpi`."""
-    work, work_dpi = working_copy(gray, dpi)
-    page, grids, tokens = read_best_orientation(work, work_dpi, engine)
+def read_scan(image: np.ndarray, dpi: float, engine: OcrEngine) -> PageText:
+    """OCR one page image (grayscale, or RGB when it may carry seals) scanned at `dpi`."""
+    work, work_dpi = working_copy(image, dpi)
+    seals = find_seals(work, work_dpi) if work.ndim == 3 else []
+    gray = lift_seals(work, seals, work_dpi) if work.ndim == 3 else work
+    page, grids, tokens = read_best_orientation(gray, work_dpi, engine)
     text = assemble(tokens, grids, float(page.image.shape[1]), source=f"ocr:{engine.name}")
     text.boxes = page.to_scanned(text.boxes or [], POINTS_PER_INCH / work_dpi)
+    text.notes = [seal.describe(POINTS_PER_INCH / work_dpi) for seal in seals]
     return text
