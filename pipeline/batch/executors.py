@@ -5,15 +5,31 @@ wait for the first ones to finish; the runner bounds how many are in flight. A l
 whose worker died (a crash in a native library, the OOM killer) is replaced,
 and the futures it broke raise, so the runner can retry or record them. Dask
 retries tasks of lost workers itself and raises `KilledWorker` when it gives up.
+
+Local workers never outlive the run: `terminate` stops them at once (Ctrl-C
+does not wait for a long scan), and a worker whose parent is gone (the run was
+SIGKILLed, taking the fork server with it) exits by itself — the kernel kills
+it on Linux (PR_SET_PDEATHSIG), and a watchdog thread checking the parent
+every `PARENT_POLL` seconds covers other systems.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
 import signal
+import sys
+import threading
+import time
 from typing import Any, Iterable, Protocol
 
 from pipeline.batch.work import ExtractTask
+
+#: Seconds between a worker's checks that its parent is still there.
+PARENT_POLL = 1.0
+_PR_SET_PDEATHSIG = 1
 
 
 class Executor(Protocol):
@@ -24,6 +40,8 @@ class Executor(Protocol):
     def wait(self, futures: Iterable[Any], timeout: float) -> set[Any]: ...
 
     def close(self) -> None: ...
+
+    def terminate(self) -> None: ...
 
 
 class LocalExecutor:
@@ -38,7 +56,7 @@ class LocalExecutor:
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
-                                      initializer=_ignore_interrupts)
+                                      initializer=_start_worker)
 
     def submit(self, task: ExtractTask, paths: list[str]) -> cf.Future:
         try:
@@ -54,10 +72,37 @@ class LocalExecutor:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def terminate(self) -> None:
+        """Stop the workers now, abandoning the work in flight."""
+        # ProcessPoolExecutor has no public way to stop busy workers before Python 3.14
+        processes = list((self._pool._processes or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C is for the main process, which saves what is done and stops the pool."""
+
+def _start_worker() -> None:
+    """Ctrl-C is for the main process, which saves what is done and stops the pool;
+    the worker ends when its parent does."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the kernel was told to watch it
+        os._exit(1)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watchdog").start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
 
 
 class DaskExecutor:
@@ -83,4 +128,8 @@ class DaskExecutor:
             return {f for f in futures if f.done()}
 
     def close(self) -> None:
+        self._client.close()
+
+    def terminate(self) -> None:
+        """Cancel this run's tasks on the cluster (its workers are not ours to stop)."""
         self._client.close()

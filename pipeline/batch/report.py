@@ -2,9 +2,11 @@
 
 Counts cover this run only: documents by outcome (ok, failed, error, skipped
 and why skipped), why documents failed (by error code, with a count and one
-example), contracts, line items and findings by check code loaded, documents
+example), every file that failed with its reason, the files skipped because
+their type is not supported, contracts, line items and findings by check code loaded, documents
 recorded under the archive's folder that it no longer holds (stale, or pruned),
-and time.
+and time. The JSON lists every failed and unsupported file; the table on the
+terminal shows the first `SHOWN_FILES` of each and says where the rest are.
 """
 from __future__ import annotations
 
@@ -19,8 +21,11 @@ from rich.table import Table
 
 from pipeline.batch.work import Payload
 from pipeline.db.models import STATUS_ERROR, STATUS_FAILED, STATUS_OK
+from pipeline.ingest import readable_path
 
 SKIPPED = "skipped"
+#: Failed or unsupported files listed by name in the terminal summary (the JSON report has all).
+SHOWN_FILES = 50
 OUTCOMES = (STATUS_OK, STATUS_FAILED, STATUS_ERROR, SKIPPED)
 SKIP_REASONS = {
     "done": "already loaded by this extractor version",
@@ -40,6 +45,8 @@ class RunReport:
     documents: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
     failures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failed_files: list[dict[str, str]] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
     contracts: int = 0
     line_items: int = 0
     findings: Counter = field(default_factory=Counter)
@@ -51,8 +58,12 @@ class RunReport:
         self.documents[SKIPPED] += count
         self.skipped[reason] += count
 
-    def add(self, payload: Payload) -> None:
-        """Count a saved document."""
+    def add_unsupported(self, path: str) -> None:
+        """Name a file skipped because its type is not supported."""
+        self.unsupported.append(readable_path(path))
+
+    def add(self, payload: Payload, path: str) -> None:
+        """Count a saved document, found at `path`."""
         status = payload["status"]
         self.documents[status] += 1
         if status == STATUS_OK:
@@ -63,6 +74,7 @@ class RunReport:
         code = payload["error_code"]
         entry = self.failures.setdefault(code, {"status": status, "count": 0, "example": payload["error"]})
         entry["count"] += 1
+        self.failed_files.append({"path": path, "status": status, "error_code": code, "error": payload["error"]})
 
     @property
     def failed(self) -> int:
@@ -76,6 +88,8 @@ class RunReport:
             "documents": {k: self.documents[k] for k in OUTCOMES},
             "skipped": {k: self.skipped[k] for k in SKIP_REASONS},
             "failures": dict(sorted(self.failures.items(), key=lambda kv: -kv[1]["count"])),
+            "failed_files": self.failed_files,
+            "unsupported": {"count": len(self.unsupported), "files": self.unsupported},
             "contracts": self.contracts, "line_items": self.line_items,
             "findings": dict(sorted(self.findings.items())),
             "stale": self.stale, "pruned": self.pruned,
@@ -114,3 +128,25 @@ class RunReport:
             for code, entry in data["failures"].items():
                 why.add_row(entry["status"], code, str(entry["count"]), entry["example"])
             console.print(why)
+            files = Table(title="failed files" + _first(len(self.failed_files)), title_justify="left")
+            for column in ("file", "error", "reason"):
+                files.add_column(column, overflow="fold")
+            for failed in self.failed_files[:SHOWN_FILES]:
+                files.add_row(failed["path"], failed["error_code"], _reason(failed["error"], failed["path"]))
+            console.print(files)
+        if self.unsupported:
+            skipped = Table(title=f"{len(self.unsupported)} files skipped: type not supported (convert them to "
+                            "PDF or text to include them)" + _first(len(self.unsupported)), title_justify="left")
+            skipped.add_column("file", overflow="fold")
+            for path in self.unsupported[:SHOWN_FILES]:
+                skipped.add_row(path)
+            console.print(skipped)
+
+
+def _first(count: int) -> str:
+    return f" (the first {SHOWN_FILES}; --report FILE lists all)" if count > SHOWN_FILES else ""
+
+
+def _reason(message: str, path: str) -> str:
+    """The message without the path it starts with (the table names the file)."""
+    return message[len(path) + 1:].strip() if message.startswith(path + ":") else message

@@ -4,8 +4,10 @@ Paths stream from `discover`; at most `in_flight_limit` documents are out
 with the workers at a time (quick ones in tasks of a few) and results are
 saved as they complete, in any order, so the main process's memory does not
 grow with the archive. Every file ends as one
-`documents` row: loaded, failed (bad input), error (extractor bug, dead
-worker, or a record the database refused), or skipped. Nothing a single file
+`documents` row: loaded, failed (bad input, or an entry that cannot be read or
+examined: no permission, a looping link, a folder that cannot be listed),
+error (extractor bug, dead worker, timeout, or a record the database
+refused), or skipped; files of unsupported types are named in the report. Nothing a single file
 does stops the run: when a worker dies, every document it may have taken down
 with its pool is tried again alone, so only the one that kills a worker by
 itself is recorded as an error.
@@ -31,6 +33,7 @@ from pipeline.batch.work import ExtractTask, Payload, failure_payload
 from pipeline.db.load import RecordRefused, Store
 from pipeline.db.models import STATUS_ERROR, STATUS_FAILED, STATUS_OK
 from pipeline.errors import Unreadable
+from pipeline.ingest import storable_text
 
 #: How long to wait for a result before committing what is saved (seconds).
 _POLL = 0.2
@@ -40,14 +43,17 @@ CHUNK_SECONDS = 0.05
 
 
 def count_files(root: Path) -> int:
+    """Files and unexaminable entries `discover` finds under `root`, for the progress bar."""
     return sum(1 for _ in discover(root))
 
 
 class ArchiveRun:
     def __init__(self, root: Path, store: Store, executor: Executor, task: ExtractTask,
-                 report: RunReport, progress: RunProgress, *, force: bool = False, prune: bool = False):
+                 report: RunReport, progress: RunProgress, *, force: bool = False, prune: bool = False,
+                 retry_failed: bool = False):
         self.root, self.store, self.executor, self.task = root, store, executor, task
         self.report, self.progress, self.force, self.prune = report, progress, force, prune
+        self.retry_failed = retry_failed
         self.in_flight_limit = max(16, 4 * MAX_CHUNK * executor.workers)  # documents
         self._in_flight: dict[Any, tuple[list[Source], bool]] = {}  # future → (sources, running alone)
         self._pending = 0  # documents in flight
@@ -56,7 +62,7 @@ class ArchiveRun:
 
     def run(self) -> RunReport:
         started = time.monotonic()
-        paths: Iterator[str] = discover(self.root)
+        paths: Iterator[str | Source] = discover(self.root, self.report.add_unsupported)
         exhausted = False
         try:
             while True:
@@ -90,8 +96,8 @@ class ArchiveRun:
         else:
             self.report.stale = self.store.count_stale(self.root)
 
-    def _admit(self, paths: list[str]) -> None:
-        claim = self.store.claim([identify(p) for p in paths], self.force)
+    def _admit(self, paths: list[str | Source]) -> None:
+        claim = self.store.claim([identify(p) for p in paths], self.force, self.retry_failed)
         for reason in ("done", "busy", "duplicate"):
             skipped = len(getattr(claim, reason))
             if skipped:
@@ -140,15 +146,15 @@ class ArchiveRun:
 
     def _save(self, source: Source, payload: Payload) -> None:
         if payload["status"] != STATUS_OK:
-            payload["error"] = _with_path(payload["error"], source.path)
+            payload["error"] = _with_path(storable_text(payload["error"]), source.name)
         try:
             self.store.save(source, payload)
         except RecordRefused as err:
             payload = failure_payload(
                 STATUS_ERROR, "load_error",
-                f"{source.path}: the database refused the record ({err}); please report this")
+                f"{source.name}: the database refused the record ({err}); please report this")
             self.store.save(source, payload)
-        self.report.add(payload)
+        self.report.add(payload, source.name)
         self.progress.advance()
         if payload["status"] != STATUS_OK:
             self.progress.note(f"{payload['status']} [{payload['error_code']}] {payload['error']}")
@@ -166,10 +172,11 @@ def _with_path(message: str, path: str) -> str:
 
 def run_archive(root: Path, store: Store, executor: Executor, task: ExtractTask, report: RunReport,
                 make_progress: Callable[[int], RunProgress], *, force: bool = False,
-                prune: bool = False) -> RunReport:
+                prune: bool = False, retry_failed: bool = False) -> RunReport:
     """Run over the archive at `root`; see the module docstring."""
     progress = make_progress(count_files(root))
     try:
-        return ArchiveRun(root, store, executor, task, report, progress, force=force, prune=prune).run()
+        return ArchiveRun(root, store, executor, task, report, progress, force=force, prune=prune,
+                          retry_failed=retry_failed).run()
     finally:
         progress.close()

@@ -4,7 +4,9 @@ Runs in a worker process (local pool or Dask worker). It never raises: bad
 input becomes a "failed" payload with the error's code and message, a document
 that runs past the time limit a "timeout" error, any other exception an
 "error" payload naming the exception and where it was raised, so the main
-process can record it and go on. A successful payload carries the record
+process can record it and go on. A document whose time ran out is a timeout
+whatever the extractor made of the interruption (an OCR engine that wraps it in
+an error of its own). A successful payload carries the record
 already split into table rows (`pipeline.db.rows`), never the document.
 """
 from __future__ import annotations
@@ -29,8 +31,14 @@ Payload = dict[str, Any]
 TIMEOUT_CODE = "timeout"
 
 
-class ExtractionTimeout(Exception):
-    """A document took longer than the run's --timeout."""
+class ExtractionTimeout(BaseException):
+    """A document took longer than the run's --timeout (a BaseException, so `except Exception` in a
+    library does not swallow it)."""
+
+
+@dataclass
+class _Deadline:
+    expired: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,18 +61,20 @@ class ExtractTask:
     def payload(self, path: str) -> Payload:
         """Extract `path`; see the module docstring for the payload's shape."""
         started = time.perf_counter()
+        deadline = _Deadline()
         try:
-            with _time_limit(self.timeout):
+            with _time_limit(self.timeout, deadline):
                 doc = self.extract(Path(path), self.options)
                 record = doc.record.model_dump(mode="json")
                 contract, children = record_rows(record, {key: vars(ev) for key, ev in doc.evidence.items()})
-        except InputError as err:
-            return _failure(STATUS_FAILED, err.code, err.message, started)
-        except ExtractionTimeout:
-            return _failure(STATUS_ERROR, TIMEOUT_CODE,
-                            f"extraction took longer than {self.timeout:g} s and was stopped; the next run "
-                            "tries it again (raise --timeout for very long scans)", started)
-        except Exception as err:  # an extractor bug: record it, never stop the run
+        except (Exception, ExtractionTimeout) as err:
+            if deadline.expired:
+                return _failure(STATUS_ERROR, TIMEOUT_CODE,
+                                f"extraction took longer than {self.timeout:g} s and was stopped; the next run "
+                                "tries it again (raise --timeout for very long scans)", started)
+            if isinstance(err, InputError):
+                return _failure(STATUS_FAILED, err.code, err.message, started)
+            # an extractor bug: record it, never stop the run
             return _failure(STATUS_ERROR, type(err).__name__, _describe_bug(err), started)
         return {
             "status": STATUS_OK,
@@ -79,13 +89,15 @@ class ExtractTask:
 
 
 @contextmanager
-def _time_limit(seconds: Optional[float]) -> Iterator[None]:
-    """Raise `ExtractionTimeout` in the block after `seconds`; a timer set before is restored after."""
+def _time_limit(seconds: Optional[float], deadline: _Deadline) -> Iterator[None]:
+    """Raise `ExtractionTimeout` in the block after `seconds`, marking `deadline` expired;
+    a timer set before is restored after."""
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expire(signum: int, frame: Any) -> None:
+        deadline.expired = True
         raise ExtractionTimeout()
 
     handler = signal.signal(signal.SIGALRM, expire)

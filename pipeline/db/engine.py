@@ -4,9 +4,18 @@ SQLite gets write-ahead logging (a killed run leaves the file consistent and
 commits need no fsync of the whole journal), foreign keys, a busy timeout and
 real transactions around DDL too (pysqlite otherwise runs DDL outside them);
 writers open theirs with BEGIN IMMEDIATE (`WRITE_OPTIONS`).
+
+One archive run at a time loads into a SQLite file: `exclusive_run` holds a
+lock on a file beside it (DATABASE.run-lock) for the run, and a second run
+is refused at once with a message naming the first, rather than racing it for
+the same documents. The operating system drops the lock when the run ends,
+however it ends. PostgreSQL runs need no such lock: they share the work
+through advisory locks (`pipeline.db.load`).
 """
 from __future__ import annotations
 
+import fcntl
+import os
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -59,6 +68,30 @@ def reachable(engine: Engine) -> Iterator[None]:
         where = engine.url.render_as_string(hide_password=True)
         raise DatabaseUnavailable(f"cannot open the database {where}: {reason}; "
                                   "check that the server is running and the database exists") from None
+
+
+@contextmanager
+def exclusive_run(engine: Engine) -> Iterator[None]:
+    """Hold the run lock of a SQLite file for the block; `DatabaseUnavailable` if another run holds it."""
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if database in (None, "", ":memory:"):
+        yield
+        return
+    lock_path = os.path.abspath(database) + ".run-lock"
+    with open(lock_path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise DatabaseUnavailable(
+                f"another contracts run ({holder}) is loading into {database}; wait for it to finish and "
+                "run this again (it continues where that one stopped), or load into PostgreSQL, where "
+                "runs share the work") from None
+        lock.truncate(0)
+        lock.write(f"pid {os.getpid()}")
+        lock.flush()
+        yield
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -51,13 +51,18 @@ from pipeline.db.models import (
     CONTRACT_CHILDREN, FINDINGS, STATUS_FAILED, STATUS_OK, contracts, documents,
 )
 from pipeline.db.rows import ROW_COLUMNS, Group, with_finding_keys
+from pipeline.errors import Unreadable
+from pipeline.ingest import storable_text
 
 COMMIT_EVERY = 64
 COMMIT_AFTER = 0.25  # seconds
 
 #: A document is done, for a run with the same extractor version, in these states;
-#: "error" (an extractor bug or a crashed worker) is tried again.
+#: "error" (an extractor bug, a crashed worker, a timeout) is tried again, and so
+#: is "failed" for the codes in `TRANSIENT_CODES`, or for any code with `retry_failed`.
 DONE_STATUSES = (STATUS_OK, STATUS_FAILED)
+#: Failures that may pass by themselves (a file removed, moved or locked while the run read it).
+TRANSIENT_CODES = frozenset({Unreadable.code})
 _OPEN_REVIEW = {"review_status": "open", "reviewer": None, "review_note": None, "reviewed_at": None}
 #: column types whose values the driver may not take as they are (SQLite: Decimal, date)
 _CONVERTED = (JSON, DateTime, Date, Numeric)
@@ -98,7 +103,6 @@ class Store:
         self._advisory = dialect.name == "postgresql"
         self._held: set[str] = set()
         self._existing: set[str] = set()  # held keys that already have a documents row
-        self._done_states = {(status, extractor_version) for status in DONE_STATUSES}
         self._upsert_document = _upsert_document(dialect)
         self._insert_contract = _FastInsert(
             contracts, ("document_id",) + ROW_COLUMNS["contracts"], dialect, returning=contracts.c.id)
@@ -147,7 +151,9 @@ class Store:
             self.commit()
 
     # -- claiming -----------------------------------------------------------
-    def claim(self, sources: Iterable[Source], force: bool) -> Claim:
+    def claim(self, sources: Iterable[Source], force: bool, retry_failed: bool = False) -> Claim:
+        """Sort `sources` into those to extract, done, busy and duplicate (see the module docstring);
+        `retry_failed` extracts again the documents that failed for bad input too."""
         claim = Claim()
         fresh: list[Source] = []
         for source in sources:
@@ -159,7 +165,7 @@ class Store:
         self._begin()
         locked = self._try_locks(fresh)
         state = self._states([s.sha256 for s in locked if s.sha256])
-        readable = [s.path for s in locked if s.sha256]
+        readable = [s.name for s in locked if s.sha256]
         if readable:  # files that were unreadable in an earlier run
             self.connection.execute(delete(documents).where(
                 documents.c.sha256.is_(None), documents.c.path.in_(readable)))
@@ -167,7 +173,7 @@ class Store:
         for source in fresh:
             if source.key not in locked_keys:
                 claim.busy.append(source)
-            elif not force and state.get(source.sha256) in self._done_states:
+            elif not force and self._is_done(state.get(source.sha256), retry_failed):
                 claim.done.append(source)
             else:
                 claim.todo.append(source)
@@ -175,7 +181,7 @@ class Store:
                     self._existing.add(source.key)
         if claim.done:
             seen = datetime.now(timezone.utc)
-            self.connection.execute(_SEEN, [{"sha": s.sha256, "found_at": s.path, "seen": seen}
+            self.connection.execute(_SEEN, [{"sha": s.sha256, "found_at": s.name, "seen": seen}
                                             for s in claim.done])
         self.release(claim.done)
         return claim
@@ -225,14 +231,23 @@ class Store:
         self.commit()
         return pruned
 
-    def _states(self, hashes: list[str]) -> dict[str, tuple[str, str]]:
-        """sha256 → (status, extractor version) of the documents already recorded."""
+    def _states(self, hashes: list[str]) -> dict[str, tuple[str, Optional[str], str]]:
+        """sha256 → (status, error code, extractor version) of the documents already recorded."""
         if not hashes:
             return {}
         rows = self.connection.execute(
-            select(documents.c.sha256, documents.c.status, documents.c.extractor_version)
+            select(documents.c.sha256, documents.c.status, documents.c.error_code, documents.c.extractor_version)
             .where(documents.c.sha256.in_(hashes)))
-        return {sha: (status, version) for sha, status, version in rows}
+        return {sha: (status, code, version) for sha, status, code, version in rows}
+
+    def _is_done(self, state: Optional[tuple[str, Optional[str], str]], retry_failed: bool) -> bool:
+        """Whether a document in `state` needs no extraction by this run (see `DONE_STATUSES`)."""
+        if state is None:
+            return False
+        status, code, version = state
+        if version != self.extractor_version or status not in DONE_STATUSES:
+            return False
+        return status == STATUS_OK or not (retry_failed or code in TRANSIENT_CODES)
 
     # -- saving -------------------------------------------------------------
     def save(self, source: Source, payload: Payload) -> None:
@@ -270,18 +285,19 @@ class Store:
     def _save_document(self, source: Source, payload: Payload) -> int:
         now = datetime.now(timezone.utc)
         values: dict[str, Any] = {
-            "sha256": source.sha256, "path": source.path, "size": source.size, "pages": payload.get("pages"),
-            "status": payload["status"], "error_code": payload.get("error_code"),
-            "error": payload.get("error"), "extractor_version": self.extractor_version,
+            "sha256": source.sha256, "path": source.name, "size": source.size, "pages": payload.get("pages"),
+            "status": payload["status"], "error_code": _storable(payload.get("error_code")),
+            "error": _storable(payload.get("error")), "extractor_version": self.extractor_version,
             "extract_seconds": payload.get("extract_seconds"), "timings": payload.get("timings"),
-            "warnings": payload.get("warnings"), "loaded_at": now, "seen_at": now,
+            "warnings": _storable_list(payload.get("warnings")),
+            "loaded_at": now, "seen_at": now,
         }
         if source.sha256 and self._upsert_document is not None:
             return self._upsert_document.one(self._cursor, tuple(values[c] for c in _DOCUMENT_COLUMNS))
         if source.sha256:
             where = documents.c.sha256 == source.sha256
         else:
-            where = (documents.c.path == source.path) & documents.c.sha256.is_(None)
+            where = (documents.c.path == source.name) & documents.c.sha256.is_(None)
         found = self.connection.execute(select(documents.c.id).where(where).with_for_update()).scalar()
         if found is not None:
             self.connection.execute(update(documents).where(documents.c.id == found).values(values))
@@ -326,6 +342,14 @@ class Store:
         self.connection.execute(
             update(FINDINGS.table).where(f.contract_id == contract_id, f.finding_key == bindparam("key")),
             [{"key": key, **review} for key, review in reviews.items()])
+
+
+def _storable(value: Optional[str]) -> Optional[str]:
+    return None if value is None else storable_text(value)
+
+
+def _storable_list(values: Optional[list[str]]) -> Optional[list[str]]:
+    return None if values is None else [storable_text(value) for value in values]
 
 
 class _FastInsert:
