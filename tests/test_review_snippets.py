@@ -4,7 +4,7 @@ from __future__ import annotations
 from pipeline.document import ContractDoc
 from pipeline.review.descriptions import CHECKS, describe
 from pipeline.review.formatting import difference, figure, show
-from pipeline.review.snippets import mark
+from pipeline.review.snippets import cited_text, excerpt, mark
 from schemas.record import CHECK_CODES
 
 
@@ -30,6 +30,40 @@ def test_collapsed_whitespace_and_full_width_digits_are_found_by_value():
     assert mark(evidence.snippet, evidence.start, evidence.end, None) is None  # no value: not guessed
     dated = cited("前文" * 20 + "自  2025年1月15日  起" + "后文" * 20, "2025年1月15日")
     assert mark(dated.snippet, dated.start, dated.end, "2025-01-15").value == "2025年1月15日"
+
+
+def test_a_quantity_is_never_marked_inside_a_larger_figure():
+    # collapsing the spaces puts the 1 inside 312752.00 nearer the quantity's uncollapsed place than the quantity
+    raw = "前文" * 20 + "服务器数量" + " " * 10 + "1 套 312752.00 元" + "后文" * 20
+    start = raw.index("1 套")
+    doc = ContractDoc(name="t.txt", raw=raw)
+    doc.cite("x", doc.span(start, start + 1))
+    evidence = doc.evidence["x"]
+    marked = mark(evidence.snippet, evidence.start, evidence.end, 1)
+    assert marked.value == "1" and marked.before.endswith("数量 ") and marked.after.startswith(" 套 312752.00")
+    alone = "前文" * 20 + "金额   312752.00 元" + "后文" * 20  # the only 1 is inside a figure: none marked
+    doc = ContractDoc(name="t.txt", raw=alone)
+    inside = alone.index("312752") + 2
+    doc.cite("y", doc.span(inside, inside + 1))
+    assert mark(doc.evidence["y"].snippet, inside, inside + 1, 1) is None
+
+
+def test_a_snippet_at_the_end_of_the_text_is_marked_by_value():
+    raw = "前文" * 20 + "金额合计  3127.50 元"
+    evidence = cited(raw, "3127.50")
+    assert mark(evidence.snippet, evidence.start, evidence.end) is None  # not guessed without the value
+    marked = mark(evidence.snippet, evidence.start, evidence.end, 3127.5)
+    assert marked.value == "3127.50" and marked.after == " 元"
+
+
+def test_with_the_text_the_exact_span_is_marked_with_the_lines_around_it():
+    raw = "第一条 服务内容\n第二条 金额 312752.00 元\n第三条 数量 1 套\n第四条 单价 1 元\n第五条 其他\n第六条 附则"
+    start = raw.index("数量 1") + 3
+    marked = excerpt(raw, start, start + 1)
+    assert marked == ("第二条 金额 312752.00 元\n第三条 数量 ", "1", " 套\n第四条 单价 1 元")
+    assert cited_text(raw, "unused", start, start + 1) == marked
+    assert excerpt(raw, len(raw), len(raw) + 2) is None  # a span from another version of the file
+    assert cited_text(None, None, start, start + 1) is None
 
 
 def test_every_check_code_has_a_description():
