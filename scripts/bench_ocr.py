@@ -1,6 +1,15 @@
-"""Benchmark: OCR speed and character error rate per engine and resolution.
+"""Benchmark: records from scans as archives hold them, and OCR speed per engine.
 
-For each engine and dpi, every page of the scanned PDFs is rendered and OCR'd by a
+`make bench-ocr` (the default mode, `degrade`): for each degradation of
+`pipeline.synth.degrade` (clean, seals, skew, jpeg150, photocopy, handwriting,
+all), the text-layer PDFs of the shared seeds (`../shared/scans/text`, scored
+against `../shared/gold` with `../shared/tools/score.py`; without ../shared, the
+`*_text.pdf` of samples/ against samples/truth) are degraded, extracted by the
+product, and scored. Prints per degradation: record F1, false error findings
+(error findings the gold lacks) and seconds per page. `--only seals --seeds 1`
+limits a quick run; `--keep DIR` writes the records for `score.py --show-misses`.
+
+`--mode engines`: for each engine and dpi, every page of the scanned PDFs is rendered and OCR'd by a
 pool of worker processes (one inference thread each, as in a batch run) and
 compared with the text layer of the matching text PDF, read by the product's own
 text-layer path. Prints, per engine and dpi: CPU seconds per page in one process
@@ -10,23 +19,30 @@ reference length, whitespace and width forms ignored), the worst page's rate, an
 how many 大写 amounts of the reference were read exactly. Also prints seconds per
 page for text-layer extraction. Run with `make bench-ocr`.
 
-Default input: the `*_scan.pdf` files of `samples/` that have a `*_text.pdf`
+Default input of `--mode engines`: the `*_scan.pdf` files of `samples/` that have a `*_text.pdf`
 beside them; without any, the shared scans (`../shared/scans/scan200` against
 `../shared/scans/text`).
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import json
 import multiprocessing
 import os
 import re
+import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 SHARED_SCANS = ROOT.parent / "shared" / "scans"
+SHARED_GOLD = ROOT.parent / "shared" / "gold"
+SCORER = ROOT.parent / "shared" / "tools" / "score.py"
+DEGRADATION_RUNS = ("clean", "seals", "skew", "jpeg150", "photocopy", "handwriting", "all")
 UPPERCASE_AMOUNT = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]{2,}[元圆][零壹贰叁肆伍陆柒捌玖拾角分整正]*")
 
 
@@ -112,8 +128,97 @@ def bench(pairs: list[Pair], references: list[list[str]], engine_name: str, dpi:
             "cer": edits / max(length, 1), "worst": worst, "amounts": f"{amounts_read}/{amounts}"}
 
 
+# -- degraded scans → records ------------------------------------------------------------
+@dataclass
+class Seed:
+    text_pdf: Path
+    gold: dict
+
+
+def seeds() -> list[Seed]:
+    """The shared seeds' text PDFs with their gold records, else samples/ with its truth."""
+    if (SHARED_SCANS / "text").is_dir() and SHARED_GOLD.is_dir():
+        return [Seed(pdf, json.loads((SHARED_GOLD / f"{pdf.stem}.json").read_text(encoding="utf-8")))
+                for pdf in sorted((SHARED_SCANS / "text").glob("*.pdf")) if (SHARED_GOLD / f"{pdf.stem}.json").exists()]
+    print("../shared is absent: using the text PDFs of samples/ and samples/truth")
+    found = []
+    for pdf in sorted(SAMPLES.glob("*_text.pdf")):
+        truth = SAMPLES / "truth" / f"{pdf.stem}.json"
+        if truth.exists():
+            found.append(Seed(pdf, json.loads(truth.read_text(encoding="utf-8"))))
+    return found
+
+
+def scorer():
+    """The shared scoring module (its functions, not its command line)."""
+    if not SCORER.exists():
+        raise SystemExit(f"{SCORER} not found: the degradation benchmark scores with the shared scorer")
+    spec = importlib.util.spec_from_file_location("shared_score", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def extract_degraded(job: tuple[str, str, int, str]) -> tuple[dict, int, float]:
+    """Degrade one text PDF and extract it (run in a worker): record, pages, seconds."""
+    from pipeline.ingest import IngestOptions
+    from pipeline.language import extract_file
+    from pipeline.synth.degrade import degrade_pdf, parse_degradations
+    source, degradation, seed, folder = job
+    target = Path(folder) / f"{Path(source).stem}.{degradation}.pdf"
+    degrade_pdf(Path(source), target, parse_degradations(degradation), seed)
+    started = time.perf_counter()
+    doc = extract_file(target, IngestOptions())
+    return doc.record.to_json_dict(), doc.page_count, time.perf_counter() - started
+
+
+def false_errors(score, gold: dict, record: dict) -> int:
+    """Error findings of the record that the gold does not have."""
+    def keys(rec: dict) -> Counter:
+        return Counter((f.get("check"), round(f["found"], 2) if isinstance(f.get("found"), (int, float))
+                        else score.norm_text(f.get("found")))
+                       for f in rec.get("findings") or [] if f.get("severity", "error") == "error")
+    return sum((keys(record) - keys(gold)).values())
+
+
+def bench_degradations(chosen: list[str], limit: int, workers: int, keep: Path | None) -> None:
+    score = scorer()
+    picked = seeds()[:limit]
+    if not picked:
+        raise SystemExit("no text PDF with a gold record in ../shared or samples/")
+    print(f"seeds: {', '.join(s.text_pdf.stem for s in picked)}; {workers} worker process(es)")
+    print(f"{'degradation':<13}{'pages':>6}{'F1':>8}{'P':>8}{'R':>8}{'false errors':>14}{'s/page':>9}")
+    with tempfile.TemporaryDirectory() as folder, \
+            multiprocessing.get_context("fork").Pool(workers, initializer=warm, initargs=("rapidocr",)) as pool:
+        jobs = [(str(s.text_pdf), degradation, n, folder) for degradation in chosen for n, s in enumerate(picked)]
+        results = iter(pool.imap(extract_degraded, jobs, chunksize=1))
+        for degradation in chosen:
+            tally, wrong, pages, seconds = score.Tally(), 0, 0, 0.0
+            for seed in picked:
+                record, page_count, elapsed = next(results)
+                score.score_record(seed.gold, record, tally, seed.text_pdf.stem)
+                if keep is not None:
+                    (keep / degradation).mkdir(parents=True, exist_ok=True)
+                    (keep / degradation / f"{seed.text_pdf.stem}.json").write_text(
+                        json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+                wrong += false_errors(score, seed.gold, record)
+                pages, seconds = pages + page_count, seconds + elapsed
+            total = Counter()
+            for counts in tally.counts.values():
+                total.update(counts)
+            p, r, f = score.prf(total)
+            print(f"{degradation:<13}{pages:>6}{f:>8.3f}{p:>8.3f}{r:>8.3f}{wrong:>14}{seconds / max(pages, 1):>9.2f}",
+                  flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mode", choices=("degrade", "engines"), default="degrade",
+                        help="degrade: records from degraded scans (default); engines: OCR speed and CER")
+    parser.add_argument("--only", default=",".join(DEGRADATION_RUNS),
+                        help=f"degradations to run, comma-separated (default: {','.join(DEGRADATION_RUNS)})")
+    parser.add_argument("--seeds", type=int, default=5, help="how many seeds to use (default: 5)")
+    parser.add_argument("--keep", type=Path, help="write the records into KEEP/<degradation>/ for score.py")
     parser.add_argument("--engines", default="rapidocr,tesseract")
     parser.add_argument("--dpi", default="200,300")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
@@ -121,6 +226,12 @@ def main() -> None:
     parser.add_argument("--scans", type=Path, help="folder of scanned PDFs (default: samples/, else the shared scans)")
     parser.add_argument("--texts", type=Path, help="folder of their text-layer PDFs, same file names")
     args = parser.parse_args()
+    if args.mode == "degrade":
+        unknown = [d for d in args.only.split(",") if d not in DEGRADATION_RUNS]
+        if unknown:
+            parser.error(f"unknown degradation {', '.join(unknown)}: choose from {', '.join(DEGRADATION_RUNS)}")
+        bench_degradations(args.only.split(","), args.seeds, args.workers, args.keep)
+        return
     if args.scans:
         pairs = folder_pairs(args.scans, args.texts or args.scans)
     else:

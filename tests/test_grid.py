@@ -175,3 +175,12 @@ def test_levenshtein_matches_the_textbook_recurrence():
 def test_cer_ignores_layout_and_width_forms():
     assert cer("甲方：\t北京\n(盖章)", "甲方: 北京 （盖章）") == 0.0
     assert cer("贰佰叁拾万", "贰佰参拾万") == pytest.approx(0.2)
+
+
+def test_seal_ring_over_a_ruled_table_adds_no_rule():
+    page = ruled_page()
+    cv2.circle(page, (650, 430), 160, 60, 6)               # a seal's ring (about 41 mm across at 200 dpi)
+    cv2.circle(page, (1250, 900), 150, 60, 6)              # and one on its own, beside the table
+    tables = find_tables(page, DPI)
+    assert len(tables.grids) == 1
+    assert near(tables.grids[0].rows, ROWS) and near(tables.grids[0].cols, COLS)

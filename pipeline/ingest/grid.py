@@ -5,7 +5,9 @@ point. Text-layer pages get their grids from pdfplumber's table finder
 (`pipeline.ingest.textlayer`); scanned pages get them here, from the deskewed page
 image: ink is binarized, horizontal and vertical rules are pulled out with
 morphological openings, rules that touch each other form one table, and the rules'
-positions (clustered) become the row and column edges. The rules are also painted
+positions (clustered) become the row and column edges. A seal's ring is no rule:
+rings (circles of ink the size of a seal, found by a Hough transform and checked
+along their whole round) are taken out of the rule masks first. The rules are also painted
 out of the image the OCR reads. A cell that spans several rows or columns has no
 rule inside it, so its text lands in the row and column of its centre; the other
 cells it covers stay empty.
@@ -29,6 +31,13 @@ CROSSING_MARGIN = 0.2     # an edge within this share of a box's width from its 
 BINARIZE_BLOCK_PT = 12.0  # neighbourhood of the adaptive threshold
 BINARIZE_OFFSET = 15      # how much darker than its neighbourhood a pixel must be to be ink
 PAPER_PERCENTILE = 90     # the paper's tone: this percentile of the page's gray levels
+RING_RADIUS_MM = (12.0, 26.0)  # radii of seal rings (seals are 38–45 mm across, some smaller)
+RING_SEARCH_DPI = 50.0    # rings are looked for on a copy at this resolution
+RING_MIN_COVERAGE = 0.75  # share of a candidate circle's round that must be ink
+RING_ANGLES = np.linspace(0, 2 * np.pi, 240, endpoint=False)
+RING_BAND_MM = 1.2        # a ring's stroke is within this of the circle
+RING_VOTES = 18           # Hough accumulator threshold at the search resolution
+RING_CANDIDATES = 8       # circles with the most votes checked (a page has a few seals)
 
 
 @dataclass(frozen=True)
@@ -96,9 +105,48 @@ class RuledTables:
     rules: np.ndarray
 
 
+def round_coverage(reach: np.ndarray, cx: float, cy: float, r: float) -> float:
+    """Share of the circle's round (the part on the page) that lies on ink."""
+    h, w = reach.shape
+    xs = cx + r * np.cos(RING_ANGLES)
+    ys = cy + r * np.sin(RING_ANGLES)
+    inside = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+    if inside.sum() < len(RING_ANGLES) // 3:
+        return 0.0
+    return float((reach[ys[inside].astype(int), xs[inside].astype(int)] > 0).mean())
+
+
+def ring_mask(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """255 on the rings of seals in an ink mask: Hough circles of a seal's size,
+    placed exactly at full resolution, whose round is mostly ink (the corners of a
+    table or a paragraph are not): centre first, then radius."""
+    mask = np.zeros_like(ink)
+    scale = RING_SEARCH_DPI / dpi
+    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    px_per_mm = RING_SEARCH_DPI / 25.4
+    low, high = (int(r * px_per_mm) for r in RING_RADIUS_MM)
+    circles = cv2.HoughCircles(cv2.GaussianBlur(small, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1, minDist=low,
+                               param1=100, param2=RING_VOTES, minRadius=low, maxRadius=high)
+    if circles is None:
+        return mask
+    band = max(1, int(RING_BAND_MM * dpi / 25.4))
+    reach = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+    step = max(1, int(1 / scale) // 2)
+    offsets = range(-2 * step * 2, 2 * step * 2 + 1, step)
+    for cx, cy, r in circles[0][:RING_CANDIDATES] / scale:
+        _, cx, cy = max((round_coverage(reach, cx + dx, cy + dy, r), cx + dx, cy + dy)
+                        for dx in offsets for dy in offsets)
+        coverage, r = max((round_coverage(reach, cx, cy, r + dr), r + dr) for dr in offsets)
+        if coverage >= RING_MIN_COVERAGE:
+            cv2.circle(mask, (int(cx), int(cy)), int(r), 255, thickness=2 * band + 1)
+    return mask
+
+
 def rule_masks(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical rules (and long strokes) of a deskewed grayscale page."""
+    """Horizontal and vertical rules (and long strokes) of a deskewed grayscale page,
+    seal rings left out."""
     ink = ink_mask(gray, dpi)
+    ink[ring_mask(ink, dpi) > 0] = 0
     px = dpi / 72
     bridge = max(1, round(RULE_BRIDGE_PT * px))
     h_len, v_len = max(2, round(H_RULE_MIN_PT * px)), max(2, round(V_RULE_MIN_PT * px))

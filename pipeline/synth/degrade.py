@@ -284,8 +284,8 @@ def degrade_pdf(source: Path, target: Path, degradations: Sequence[str], seed: i
             pages.append(degrade_page(rendered, on_page, degradations, dpi, rng))
     finally:
         pdf.close()
-    pages[0].save(target, "PDF", resolution=dpi, save_all=True, append_images=pages[1:],
-                  creationDate=None, modDate=None)  # no timestamps: reproducible bytes
+    pages[0].save(target, "PDF", resolution=dpi, save_all=True, append_images=pages[1:], title=source.stem,
+                  creationDate=None, modDate=None)  # no timestamps, no target name: reproducible bytes
 
 
 def main(argv: Sequence[str] | None = None) -> None:
