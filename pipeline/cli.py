@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "pipeline.commands.samples",
     "pipeline.commands.evaluate",
     "pipeline.commands.review",
+    "pipeline.commands.users",
 ]
 
 app = typer.Typer(

@@ -1,7 +1,8 @@
-"""What each cross-check means, in plain words, for the people who review its findings.
+"""What each cross-check means, in plain Chinese words, for the people who review its findings.
 
 One entry per check code of `pipeline.checks` (a test keeps the two in step):
-what the check compares, and what its `expected` and `found` values are.
+what the check compares, and what its `expected` and `found` values are. The
+codes stay as stored; only what the pages say about them is Chinese.
 """
 from __future__ import annotations
 
@@ -18,50 +19,49 @@ class CheckDescription:
 
 CHECKS: dict[str, CheckDescription] = {
     "line_amount": CheckDescription(
-        "Line amount (分项金额)",
-        "A price-table row's amount should equal unit price × quantity × periods.",
-        "unit price × quantity × periods of the row", "the amount written in the row"),
+        "分项金额",
+        "价格表中一行的金额应等于单价 × 数量 × 期数。",
+        "该行的单价 × 数量 × 期数", "该行写明的金额"),
     "items_total": CheckDescription(
-        "Sum of the rows (分项合计)",
-        "The amounts of the price-table rows should add up to their subtotal, or, when the table "
-        "has no subtotals, to the table's or the contract's total.",
-        "the sum of the rows' amounts", "the subtotal or total the document states"),
+        "分项合计",
+        "价格表各行金额之和应等于其小计；表中没有小计时，应等于表格或合同的总价。",
+        "各行金额之和", "文件写明的小计或总价"),
     "subtotals_total": CheckDescription(
-        "Sum of the subtotals (小计合计)",
-        "The subtotals of the price table should add up to the total.",
-        "the sum of the subtotals", "the total the document states"),
+        "小计合计",
+        "价格表各小计之和应等于总价。",
+        "各小计之和", "文件写明的总价"),
     "amount_in_words": CheckDescription(
-        "Amount in words (大写金额)",
-        "An amount written in Chinese uppercase (大写) should be the same as the figure (小写) beside it.",
-        "the amount in figures", "the amount the uppercase words spell"),
+        "大写金额",
+        "中文大写金额应与旁边的小写数字金额一致。",
+        "小写数字金额", "大写金额所表示的数额"),
     "payments_total": CheckDescription(
-        "Sum of the installments (付款合计)",
-        "The payment installments should add up to the contract total.",
-        "the contract total", "the sum of the installments"),
+        "付款合计",
+        "各期付款之和应等于合同总价。",
+        "合同总价", "各期付款之和"),
     "payment_percent": CheckDescription(
-        "Installment percentage (付款比例)",
-        "An installment stated as a share of the total should be that share of the total.",
-        "contract total × the installment's percentage", "the installment's amount"),
+        "付款比例",
+        "按总价比例约定的一期付款，其金额应等于总价乘以该比例。",
+        "合同总价 × 该期比例", "该期写明的金额"),
     "tax": CheckDescription(
-        "Amount excluding tax (不含税金额)",
-        "The amount excluding tax should be the total ÷ (1 + tax rate).",
-        "total ÷ (1 + tax rate)", "the amount excluding tax the document states"),
+        "不含税金额",
+        "不含税金额应等于总价 ÷（1 + 税率）。",
+        "总价 ÷（1 + 税率）", "文件写明的不含税金额"),
     "restated_quantity": CheckDescription(
-        "Quantity stated twice (数量前后不一)",
-        "A quantity restated in the text should be the one in the price table.",
-        "the quantity where it is stated first", "the quantity where it is stated again"),
+        "数量前后不一",
+        "正文中再次提到的数量应与价格表中的数量一致。",
+        "首次出现处的数量", "再次出现处的数量"),
     "restated_amount": CheckDescription(
-        "Total stated twice (总价前后不一)",
-        "The contract total, stated in several places, should be the same every time.",
-        "the total where it is stated first", "a later statement that differs"),
+        "总价前后不一",
+        "合同总价在多处出现时，每处都应相同。",
+        "首次出现处的总价", "后文中不一致的总价"),
     "term": CheckDescription(
-        "Term against dates (服务期限)",
-        "The term in months should match the start and end dates of the service.",
-        "the months between the start and end dates", "the term the document states"),
+        "服务期限",
+        "以月计的服务期限应与服务的起止日期相符。",
+        "起止日期之间的月数", "文件写明的服务期限"),
 }
 
 
 def describe(code: str) -> CheckDescription:
     """The description of `code`; a plain one for a code this version does not know."""
-    return CHECKS.get(code) or CheckDescription(code, "A cross-check of this contract's figures.",
-                                                "what the check computed", "what the document states")
+    return CHECKS.get(code) or CheckDescription(code, "对本合同数字的一项交叉核对。",
+                                                "核对计算所得的数值", "文件写明的数值")

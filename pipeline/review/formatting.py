@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Optional
 
+from pipeline.review.labels import NO, YES
+
 NONE = "—"
 
 
@@ -17,7 +19,7 @@ def show(value: Any) -> str:
     if value is None:
         return NONE
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return YES if value else NO
     if isinstance(value, (int, float, Decimal)):
         return _number(float(value))
     return str(value)

@@ -1,7 +1,9 @@
 """The review pages' reads and writes: SQLAlchemy Core over the tables of `pipeline.db.models`.
 
 Every function takes an open `Connection` and leaves the transaction to the
-caller, so the same statements run on SQLite and PostgreSQL.
+caller, so the same statements run on SQLite and PostgreSQL. Pages address a
+finding by its stable `finding_key` and a contract by the start of its
+document's SHA-256 (`contract_key`): both survive `contracts run --force`.
 """
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ from datetime import datetime, timezone
 from typing import Any, Mapping, Optional
 
 from sqlalchemy import (
-    Connection, ColumnElement, Engine, RowMapping, Select, Table, exists, func, inspect, or_, select, update,
+    Connection, ColumnElement, Engine, RowMapping, Select, Table, func, insert, inspect, or_, select, update,
 )
 
-from pipeline.db.models import FINDINGS, LINE_ITEMS, PARTIES, REVIEW_STATUSES, contracts, documents, evidence
+from pipeline.db.models import (
+    FINDINGS, LINE_ITEMS, PARTIES, REVIEW_STATUSES, contracts, documents, evidence, review_decisions,
+)
 from pipeline.review.record_paths import locate, value_columns
+from pipeline.review.search import fold, folded
 from pipeline.review.snippets import Marked, mark
 
 PER_PAGE = 50
@@ -26,7 +31,12 @@ REQUIRED_TABLES = ("documents", "contracts", "parties", "line_items", "findings"
 findings = FINDINGS.table
 parties = PARTIES.table
 line_items = LINE_ITEMS.table
+_HEX = re.compile(r"[0-9a-f]+")
 _CITED = re.compile(r"findings\[(\d+)\]\.evidence\[(\d+)\]")
+#: Hex characters of the document's SHA-256 that address its contract.
+CONTRACT_KEY_LENGTH = 16
+#: The contract's address: the start of its document's SHA-256.
+contract_key = func.substr(documents.c.sha256, 1, CONTRACT_KEY_LENGTH).label("contract_key")
 
 
 def missing_tables(engine: Engine) -> list[str]:
@@ -41,7 +51,8 @@ def _party(role: str) -> ColumnElement[Any]:
             .scalar_subquery().label(role))
 
 
-_FINDINGS_OF_CONTRACTS = findings.join(contracts, contracts.c.id == findings.c.contract_id)
+_FINDINGS_OF_CONTRACTS = (findings.join(contracts, contracts.c.id == findings.c.contract_id)
+                          .join(documents, documents.c.id == contracts.c.document_id))
 
 
 @dataclass(frozen=True)
@@ -69,11 +80,19 @@ class FindingFilter:
         if self.check:
             where.append(findings.c.check_code == self.check)
         if self.q:
-            supplier = exists().where(parties.c.contract_id == contracts.c.id, parties.c.role == "supplier",
-                                      parties.c.name.icontains(self.q, autoescape=True))
-            where.append(or_(contracts.c.contract_no.icontains(self.q, autoescape=True),
-                             contracts.c.title.icontains(self.q, autoescape=True), supplier))
+            where.append(findings.c.contract_id.in_(_contracts_matching(self.q)))
         return where
+
+
+def _contracts_matching(text: str) -> Select:
+    """Ids of the contracts whose number, title or supplier contains `text`, width and case aside."""
+    wanted = fold(text) or ""
+    by_contract = select(contracts.c.id).where(or_(
+        folded(contracts.c.contract_no).contains(wanted, autoescape=True),
+        folded(contracts.c.title).contains(wanted, autoescape=True)))
+    by_supplier = select(parties.c.contract_id).where(
+        parties.c.role == "supplier", folded(parties.c.name).contains(wanted, autoescape=True))
+    return by_contract.union(by_supplier)
 
 
 def counts(connection: Connection) -> dict[str, dict[str, int]]:
@@ -102,27 +121,40 @@ def list_findings(connection: Connection, where: FindingFilter, page: int) -> Pa
     pages = max(1, -(-total // PER_PAGE))
     number = min(max(page, 1), pages)
     rows = connection.execute(
-        select(findings.c.id, findings.c.check_code, findings.c.severity, findings.c.subject,
+        select(findings.c.id, findings.c.finding_key, findings.c.check_code, findings.c.severity, findings.c.subject,
                findings.c.expected, findings.c.found, findings.c.review_status, findings.c.reviewer,
-               contracts.c.id.label("contract_id"), contracts.c.contract_no, contracts.c.title,
+               contracts.c.id.label("contract_id"), contract_key, contracts.c.contract_no, contracts.c.title,
                _party("supplier"))
         .select_from(_FINDINGS_OF_CONTRACTS).where(*clauses)
         .order_by(findings.c.id).limit(PER_PAGE).offset((number - 1) * PER_PAGE)).mappings().all()
     return Page(list(rows), total, number, pages)
 
 
-def get_finding(connection: Connection, finding_id: int) -> Optional[RowMapping]:
-    """The finding with its contract's number, title, parties and source file."""
+def get_finding(connection: Connection, key: str) -> Optional[RowMapping]:
+    """The finding with stable key `key`, with its contract's number, title, parties and source file."""
     return connection.execute(
-        select(findings, contracts.c.contract_no, contracts.c.title, documents.c.path.label("document_path"),
-               documents.c.pages.label("document_pages"), _party("client"), _party("supplier"))
-        .select_from(_FINDINGS_OF_CONTRACTS.join(documents, documents.c.id == contracts.c.document_id))
-        .where(findings.c.id == finding_id)).mappings().first()
+        select(findings, contract_key, contracts.c.contract_no, contracts.c.title,
+               documents.c.path.label("document_path"), documents.c.pages.label("document_pages"),
+               _party("client"), _party("supplier"))
+        .select_from(_FINDINGS_OF_CONTRACTS)
+        .where(findings.c.finding_key == key).order_by(findings.c.id.desc()).limit(1)).mappings().first()
 
 
-def next_open(connection: Connection, after: int, where: FindingFilter) -> Optional[int]:
-    """The open finding passing `where` that follows finding `after` (wrapping round), if any."""
-    base = (select(findings.c.id).select_from(_FINDINGS_OF_CONTRACTS)
+def finding_key_of(connection: Connection, finding_id: int) -> Optional[str]:
+    """The stable key of the finding with row id `finding_id` (an old-style address)."""
+    return connection.execute(select(findings.c.finding_key).where(findings.c.id == finding_id)).scalar()
+
+
+def contract_key_of(connection: Connection, contract_id: int) -> Optional[str]:
+    """The address of the contract with row id `contract_id` (an old-style address)."""
+    return connection.execute(select(contract_key).select_from(
+        contracts.join(documents, documents.c.id == contracts.c.document_id))
+        .where(contracts.c.id == contract_id)).scalar()
+
+
+def next_open(connection: Connection, after: int, where: FindingFilter) -> Optional[str]:
+    """The key of the open finding passing `where` that follows row `after` (wrapping round), if any."""
+    base = (select(findings.c.finding_key).select_from(_FINDINGS_OF_CONTRACTS)
             .where(*replace(where, status="open").clauses(), findings.c.id != after).limit(1))
     following = connection.execute(base.where(findings.c.id > after).order_by(findings.c.id)).scalar()
     return following if following is not None else connection.execute(base.order_by(findings.c.id)).scalar()
@@ -138,24 +170,39 @@ def review_token(reviewed_at: Optional[datetime]) -> str:
 
 def save_review(connection: Connection, finding_id: int, status: str, reviewer: Optional[str],
                 note: Optional[str], seen: str) -> str:
-    """Record the decision on a finding, unless another was saved since the form was opened.
+    """Record the decision on a finding and in its history, unless another was saved since the form was opened.
 
     `seen` is the `review_token` the form was opened with. Returns SAVED,
     CHANGED (someone saved meanwhile: nothing written) or MISSING (no such finding).
+    The history row is written in the caller's transaction, with the update.
     """
     try:
         opened_on = findings.c.reviewed_at.is_(None) if not seen else (
             findings.c.reviewed_at == datetime.fromisoformat(seen))
     except ValueError:
         return CHANGED
-    result = connection.execute(
-        update(findings).where(findings.c.id == finding_id, opened_on)
-        .values(review_status=status, reviewer=reviewer, review_note=note,
-                reviewed_at=datetime.now(timezone.utc)))
-    if result.rowcount == 1:
-        return SAVED
+    before = connection.execute(
+        select(findings.c.review_status, findings.c.finding_key)
+        .where(findings.c.id == finding_id, opened_on).with_for_update()).first()
+    now = datetime.now(timezone.utc)
+    if before is not None:
+        result = connection.execute(
+            update(findings).where(findings.c.id == finding_id, opened_on)
+            .values(review_status=status, reviewer=reviewer, review_note=note, reviewed_at=now))
+        if result.rowcount == 1:
+            connection.execute(insert(review_decisions).values(
+                finding_key=before.finding_key, from_status=before.review_status, to_status=status,
+                reviewer=reviewer, note=note, decided_at=now))
+            return SAVED
     found = connection.execute(select(findings.c.id).where(findings.c.id == finding_id)).first()
     return CHANGED if found is not None else MISSING
+
+
+def history(connection: Connection, key: str) -> list[RowMapping]:
+    """Every decision saved on the finding with stable key `key`, newest first."""
+    return list(connection.execute(
+        select(review_decisions).where(review_decisions.c.finding_key == key)
+        .order_by(review_decisions.c.decided_at.desc(), review_decisions.c.id.desc())).mappings().all())
 
 
 @dataclass(frozen=True)
@@ -249,15 +296,24 @@ class ContractView:
         return {p.index for p in places if p is not None and p.table is LINE_ITEMS.table and p.index is not None}
 
 
-def contract_view(connection: Connection, contract_id: int) -> Optional[ContractView]:
-    """A contract's metadata and source file, parties, line items and findings; None when unknown."""
+def contract_view(connection: Connection, key: str) -> Optional[ContractView]:
+    """The contract at address `key`: metadata and source file, parties, line items and findings; None when unknown.
+
+    `key` is the start of the document's SHA-256 (at least `CONTRACT_KEY_LENGTH`
+    hex characters); it is looked up as a range of the unique sha256 index.
+    """
+    key = key.lower()
+    if len(key) < CONTRACT_KEY_LENGTH or not _HEX.fullmatch(key):
+        return None
     contract = connection.execute(
-        select(contracts, documents.c.path.label("document_path"), documents.c.pages.label("document_pages"),
-               documents.c.extractor_version, documents.c.loaded_at)
+        select(contracts, contract_key, documents.c.path.label("document_path"),
+               documents.c.pages.label("document_pages"), documents.c.extractor_version, documents.c.loaded_at)
         .select_from(contracts.join(documents, documents.c.id == contracts.c.document_id))
-        .where(contracts.c.id == contract_id)).mappings().first()
+        .where(documents.c.sha256 >= key, documents.c.sha256 < key + "g")
+        .order_by(documents.c.id.desc()).limit(1)).mappings().first()
     if contract is None:
         return None
+    contract_id = contract["id"]
     found = connection.execute(
         select(findings).where(findings.c.contract_id == contract_id).order_by(findings.c.list_index)).mappings()
     return ContractView(
