@@ -83,6 +83,8 @@ def _continues(previous: Line, text: str, doc: ContractDoc) -> bool:
 
 def _split_sentences(span: Span) -> list[Span]:
     text = span.text
+    if SENTENCE_END.search(text) is None:  # most lines of a table or a form: one sentence, or none
+        return [span] if text.strip() else []
     found, start = [], 0
     for match in SENTENCE_END.finditer(text):
         if text[start:match.start()].strip():

@@ -25,6 +25,11 @@ FIELD_ORDER = ("name", "representative", "address", "contact_person", "phone",
 class PartyDraft:
     values: dict[str, tuple[str, list[Span]]] = field(default_factory=dict)
 
+    def decided(self, name: str) -> bool:
+        """Whether no later statement of field `name` can change the draft (a contact line
+        may still give the phone)."""
+        return name in self.values and (name != "contact_person" or "phone" in self.values)
+
     def offer(self, name: str, value: Optional[str], spans: list[Span]) -> None:
         if value and name not in self.values:
             self.values[name] = (value, spans)
@@ -33,7 +38,9 @@ class PartyDraft:
 def extract(doc: ContractDoc) -> ContractDoc:
     drafts = {"client": PartyDraft(), "supplier": PartyDraft()}
     for statement in doc.key_values:
-        offer(drafts[statement.party], statement.field, statement.value)
+        draft = drafts[statement.party]
+        if not draft.decided(statement.field):
+            offer(draft, statement.field, statement.value)
     doc.record.parties = []
     for role, draft in drafts.items():
         if "representative" not in draft.values and "signatory" in draft.values:

@@ -216,8 +216,10 @@ class ContractDoc:
         if not spans:
             return
         to_raw = self.offsets.to_raw
-        raw_start = to_raw(min(s.start for s in spans))
-        raw_end = to_raw(max(s.end for s in spans))
+        if len(spans) == 1:
+            raw_start, raw_end = to_raw(spans[0].start), to_raw(spans[0].end)
+        else:
+            raw_start, raw_end = to_raw(min(s.start for s in spans)), to_raw(max(s.end for s in spans))
         lo = max(0, raw_start - SNIPPET_CONTEXT)
         snippet = " ".join(self.raw[lo:raw_end + SNIPPET_CONTEXT].split())
         bbox = confidence = None

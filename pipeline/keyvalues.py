@@ -35,6 +35,8 @@ KEY_VALUE = regex.compile(r"(?P<k>(?:[^\s:：,，;；。、]|(?<=\p{Han}) (?=\p{
 BRACKETS = regex.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 PHONE = regex.compile(r"(?<!\d)(?:\+?86[- ]?)?(?:1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}(?:-\d{1,5})?|[2-9]\d{6,7})(?!\d)")
 ACCOUNT = regex.compile(r"\d[\d\s-]{7,34}\d")
+VALUE_GAP = regex.compile(r"\s{2,}|\t")  # a value ends where a wide gap or a tab parts it from the next
+NON_DIGIT = regex.compile(r"\D")
 TAX_ID = regex.compile(r"[0-9A-Z]{15,20}")
 PERSON = regex.compile(r"[\p{Han}·]{2,5}|\p{Han}(?: \p{Han}){1,4}(?!\p{Han})|[A-Za-z][A-Za-z .]{1,30}")
 HAN_NAME = regex.compile(r"[\p{Han}· ]+")
@@ -472,7 +474,7 @@ def clean_value(key: str, span: Span) -> Optional[tuple[str, list[Span]]]:
         match = ACCOUNT.search(text)
         if not match:
             return None
-        return regex.sub(r"\D", "", match.group()), [span.sub(match.start(), match.end())]
+        return NON_DIGIT.sub("", match.group()), [span.sub(match.start(), match.end())]
     if key == "tax_id":
         match = TAX_ID.search(text.upper())
         return (match.group(), [span.sub(match.start(), match.end())]) if match else None
@@ -484,7 +486,7 @@ def clean_value(key: str, span: Span) -> Optional[tuple[str, list[Span]]]:
         if HAN_NAME.fullmatch(match.group()):  # a Chinese name, letter-spaced by OCR or a form ("张 三 丰") or not
             return match.group().replace(" ", ""), [sub]
         return as_written(sub), [sub]
-    cut = regex.split(r"\s{2,}|\t", text.strip())[0]
+    cut = VALUE_GAP.split(text.strip(), maxsplit=1)[0]
     if key == "bank_name":  # "开户行及账号: 某银行某支行 1100 2233 …"
         account = ACCOUNT.search(cut)
         cut = cut[:account.start()] if account else cut

@@ -492,6 +492,8 @@ FIGURE_SUB_ROLES = ("amount",)
 @lru_cache(maxsize=4096)
 def header_role(cell_text: str) -> Optional[tuple[str, str]]:
     """(role, hint) of a header cell such as '单价(元/月)' → ('unit_price', '元/月')."""
+    if not any(ch.isalpha() for ch in cell_text):  # a figure or a row number: no header word
+        return None
     hints = HEADER_HINT.findall(cell_text)
     bare = SPACES.sub("", HEADER_HINT.sub("", cell_text)).strip(":：")
     if not bare or len(bare) > 12:
