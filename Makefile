@@ -42,6 +42,7 @@ notebooks: $(NB_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_extract.py
+	$(BIN)/python scripts/bench_megabyte.py
 
 bench-batch: $(STAMP)
 	$(BIN)/python scripts/bench_batch.py
