@@ -18,8 +18,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 from pathlib import Path
 from typing import Optional
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw, ImageOps, ImageSequence, UnidentifiedImageError
+
+from pipeline.errors import InputError
+from pipeline.ingest import IngestOptions, sniff_kind
+from pipeline.ingest.images import MAX_IMAGE_PIXELS, frame_dpi
+from pipeline.ingest.text import read_text
 
 Box = tuple[float, float, float, float]
 
@@ -32,14 +41,12 @@ POINTS_PER_INCH = 72.0
 HIGHLIGHT_FILL = (255, 196, 0, 80)     # translucent amber
 HIGHLIGHT_OUTLINE = (214, 48, 39, 255)  # red
 OUTLINE_PX = 2
+#: PDFium is not thread-safe, and the pages are served from a pool of threads: one page at a time.
+_PDFIUM = threading.Lock()
 
 
 def page_image(document_path: str, page: int, boxes: list[Box]) -> Optional[bytes]:
     """Page `page` (from 1) of the PDF or image at `document_path` as PNG, `boxes` highlighted."""
-    from PIL import Image
-
-    from pipeline.ingest import sniff_kind
-
     path = Path(document_path)
     try:
         with path.open("rb") as fh:
@@ -69,42 +76,36 @@ def _fit(width: float, height: float, scale: float) -> float:
     return min(scale, MAX_WIDTH_PX / width, MAX_HEIGHT_PX / height)
 
 
-def _pdf_page(path: Path, page: int):
+def _pdf_page(path: Path, page: int) -> Optional[tuple[Image.Image, float]]:
     """(the page as an RGB image, pixels per point), or None."""
-    import pypdfium2 as pdfium
-
-    try:
-        document = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError:  # damaged, encrypted, not a PDF after all
-        return None
-    try:
-        if page > len(document):
-            return None
-        pdf_page = document[page - 1]
+    with _PDFIUM:
         try:
-            width, height = pdf_page.get_size()
-            if width <= 0 or height <= 0:
+            document = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError:  # damaged, encrypted, not a PDF after all
+            return None
+        try:
+            if page > len(document):
                 return None
-            scale = _fit(width, height, RENDER_DPI / POINTS_PER_INCH)
-            bitmap = pdf_page.render(scale=scale)
-            image = bitmap.to_pil().convert("RGB")
-            bitmap.close()
+            pdf_page = document[page - 1]
+            try:
+                width, height = pdf_page.get_size()
+                if width <= 0 or height <= 0:
+                    return None
+                scale = _fit(width, height, RENDER_DPI / POINTS_PER_INCH)
+                bitmap = pdf_page.render(scale=scale)
+                image = bitmap.to_pil().convert("RGB")
+                bitmap.close()
+            finally:
+                pdf_page.close()
+        except pdfium.PdfiumError:
+            return None
         finally:
-            pdf_page.close()
-    except pdfium.PdfiumError:
-        return None
-    finally:
-        document.close()
+            document.close()
     return image, scale
 
 
-def _image_page(path: Path, page: int):
+def _image_page(path: Path, page: int) -> Optional[tuple[Image.Image, float]]:
     """(frame `page` upright as an RGB image, pixels per point), or None."""
-    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
-
-    from pipeline.ingest import IngestOptions
-    from pipeline.ingest.images import MAX_IMAGE_PIXELS, frame_dpi
-
     if page > MAX_FRAMES:
         return None
     try:
@@ -124,10 +125,8 @@ def _image_page(path: Path, page: int):
     return None
 
 
-def _highlighted(image, boxes: list[Box], pixels_per_point: float):
+def _highlighted(image: Image.Image, boxes: list[Box], pixels_per_point: float) -> Image.Image:
     """`image` with each box (in points) filled translucently and outlined."""
-    from PIL import Image, ImageDraw
-
     if not boxes:
         return image
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
@@ -140,7 +139,7 @@ def _highlighted(image, boxes: list[Box], pixels_per_point: float):
     return Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
 
 
-def _png(image) -> bytes:
+def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -149,19 +148,15 @@ def _png(image) -> bytes:
 def document_text(document_path: str, sha256: Optional[str] = None) -> Optional[str]:
     """The text of the text file at `document_path` as the extraction read it; None for another
     kind of file, a file that cannot be read, or one whose content no longer has `sha256`."""
-    from pipeline.errors import InputError
-    from pipeline.ingest import sniff_kind
-    from pipeline.ingest.text import read_text
-
     path = Path(document_path)
     try:
         with path.open("rb") as fh:
             head = fh.read(16)
         if sniff_kind(path, head) != "text":
             return None
+        pages, _ = read_text(path)  # refuses a file too large to be a contract
         if sha256 is not None and hashlib.sha256(path.read_bytes()).hexdigest() != sha256:
             return None
-        pages, _ = read_text(path)
     except (OSError, InputError):
         return None
     return "".join(page.text for page in pages).replace("\0", "")
