@@ -177,3 +177,26 @@ def test_shared_scan_price_table_comes_out_as_rows():
     assert normalized("\t主机漏洞扫描 (合同期内至少 2 次)\t800\t62\t99200\t单位: 1台/元/次, 共 62 台主机, "
                       "每台主机服务期内至少 2 次主机漏洞扫描, 服务期内共 124 次主机漏洞扫描") in rows
     assert sum(1 for line in page.text.split("\n") if line.count("\t") == 5) >= 28
+
+
+# -- figure shapes --------------------------------------------------------------------
+@pytest.mark.parametrize("figure, impossible", [
+    ("204.739.20", True), ("1,2345.00", True), ("276,48", True), ("1.234,56", True),
+    ("58,210.50", False), ("3,600", False), ("1,2,3", False),
+    ("2024.3.18", False), ("192.168.1.10", False), ("7.5", False), ("81200", False),
+])
+def test_impossible_digit_groupings_are_told(figure, impossible):
+    from pipeline.ingest.figures import is_impossible
+    assert is_impossible(figure) is impossible
+
+
+def test_doubtful_figure_is_low_confidence_and_periods_read_for_commas_are_put_right():
+    from pipeline.ingest.figures import DOUBTFUL_FIGURE_CONFIDENCE, check_figures
+    from pipeline.resolve import LOW_CONFIDENCE
+    token = check_figures(Token.spread("合计：307.915.40元", (0.0, 0.0, 300.0, 20.0), 0.97))
+    assert token.text == "合计：307,915.40元"
+    figure = token.glyphs[3:13]
+    assert all(g.conf == DOUBTFUL_FIGURE_CONFIDENCE < LOW_CONFIDENCE for g in figure)
+    assert token.glyphs[0].conf == 0.97 and token.glyphs[-1].conf == 0.97
+    untouched = Token.spread("单价 4,250.00", (0.0, 0.0, 100.0, 20.0), 0.97)
+    assert check_figures(untouched) is untouched

@@ -26,6 +26,7 @@ MIN_VALUE = 70                     # darker pixels are black ink (text under the
 MIN_SEAL_MM = 12.0                 # a coloured patch at least this tall and wide is a seal (or half of one)
 MAX_SEAL_ASPECT = 3.0              # ... and no longer than this in one direction (a red header line is)
 JOIN_MM = 2.0                      # coloured pieces this close belong to one seal
+PIECE_SHARE = 0.3                  # pieces this share of a seal's least size, overlapping, join into one
 MARGIN_MM = 1.0                    # a seal's area is widened by this to take its blurred edge
 PAPER_PERCENTILE = 90              # the paper's tone: this percentile of the page's gray levels
 GHOST_SHARE = 0.75                 # lifted pixels lighter than this share of the paper's tone are paper
@@ -58,6 +59,28 @@ def ink_of(hsv: np.ndarray, hues: tuple[tuple[int, int], ...]) -> np.ndarray:
     return mask
 
 
+def merged(boxes: list[Box], smallest: float, reach: float) -> list[Box]:
+    """Boxes of pieces at least `smallest` across, those that overlap or come within
+    `reach` joined into one (a seal whose ink is broken, or crossed by a black rule,
+    falls apart into a few pieces)."""
+    out = [b for b in boxes if max(b[2] - b[0], b[3] - b[1]) >= smallest]
+    joined = True
+    while joined:
+        joined = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                a, b = out[i], out[j]
+                if (a[0] <= b[2] + reach and b[0] <= a[2] + reach
+                        and a[1] <= b[3] + reach and b[1] <= a[3] + reach):
+                    out[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    del out[j]
+                    joined = True
+                    break
+            if joined:
+                break
+    return out
+
+
 def find_seals(rgb: np.ndarray, dpi: float) -> list[Seal]:
     """Seals on an RGB page scanned at `dpi`, largest first."""
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
@@ -68,9 +91,11 @@ def find_seals(rgb: np.ndarray, dpi: float) -> list[Seal]:
     for colour, hues in COLOURS.items():
         mask = cv2.morphologyEx(ink_of(hsv, hues), cv2.MORPH_CLOSE, join)
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for x, y, w, h, _ in stats[1:count]:
+        pieces = [(float(x), float(y), float(x + w), float(y + h)) for x, y, w, h, _ in stats[1:count]]
+        for x0, y0, x1, y1 in merged(pieces, minimum * PIECE_SHARE, 2 * join.shape[0]):
+            w, h = x1 - x0, y1 - y0
             if min(w, h) >= minimum and max(w, h) <= MAX_SEAL_ASPECT * min(w, h):
-                seals.append(Seal(colour, (float(x), float(y), float(x + w), float(y + h))))
+                seals.append(Seal(colour, (x0, y0, x1, y1)))
     return sorted(seals, key=lambda s: -(s.box[2] - s.box[0]) * (s.box[3] - s.box[1]))
 
 
