@@ -25,8 +25,8 @@ from extractors.common import WHITESPACE, as_written, doc_lines, sentences
 from extractors.lexicon import alternation, load
 from extractors.statements import PaymentStatement, Statement
 from extractors.values.cnmoney import find_cn_amounts
-from extractors.values.numbers import (MONEY, MONEY_PREFIX, RATE, as_float, money_end, money_value, rate_value,
-                                      to_decimal)
+from extractors.values.numbers import (MONEY, MONEY_PREFIX, RATE, as_float, money_end, money_value,
+                                      parse_small_int, rate_value, to_decimal)
 from pipeline.document import ContractDoc, Line, Span
 from schemas import Payment
 
@@ -37,6 +37,8 @@ CLAUSE_BREAK = regex.compile(r"[,，;；:：、]")
 CAP_REACH = 20
 #: Characters an installment label may carry before its pay verb ("第1次分期支付").
 LABEL_TAIL = 4
+#: The most installments one recurring sentence may stand for (monthly over five years).
+MAX_REPEATS = 60
 
 
 @lru_cache(maxsize=None)
@@ -53,6 +55,8 @@ def words() -> dict:
         "exclude": regex.compile(alternation(spec["exclude_words"])),
         "tax": regex.compile(alternation(spec["tax_words"])),
         "recurring": regex.compile(alternation(spec["recurring_words"])),
+        "repeat": regex.compile(r"(?:" + alternation(spec["repeat_words"]) + r")\s*(?P<n>[\d一二三四五六七八九十两]{1,3})\s*(?:"
+                                + alternation(spec["repeat_counters"]) + r")"),
         "full": regex.compile(
             r"(?:" + alternation(spec["at_once_words"]) + r")\s*(?:" + verbs + r")"
             r"|(?:" + verbs + r")\s*(?:" + alternation(spec["full_words"]) + r")"),
@@ -89,8 +93,9 @@ def extract(doc: ContractDoc) -> ContractDoc:
         found = read_installment(sentence)
         if found is None:
             continue
-        payments.append(to_payment(doc, found, len(payments)))
-        statements.append(found)
+        for _ in range(times_paid(sentence.text, found)):
+            payments.append(to_payment(doc, found, len(payments)))
+            statements.append(found)
     doc.record.payments = payments
     doc.statements.payments = statements
     return doc
@@ -133,6 +138,16 @@ def read_installment(sentence: Span) -> Optional[PaymentStatement]:
     found.recurring = words()["recurring"].search(text) is not None
     found.condition = trigger(sentence, body, verb)
     return found
+
+
+def times_paid(text: str, found: PaymentStatement) -> int:
+    """How many installments a sentence stands for: the count a recurring installment
+    states with its share or amount ("每季度支付…25%，…，共支付四次" → 4), else 1."""
+    if not found.recurring or (found.percent is None and found.amount is None):
+        return 1
+    match = words()["repeat"].search(text)
+    times = parse_small_int(match.group("n")) if match else None
+    return times if times is not None and 1 < times <= MAX_REPEATS else 1
 
 
 def read_figures(sentence: Span, anchor: int) -> PaymentStatement:
