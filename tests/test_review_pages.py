@@ -1,287 +1,251 @@
-"""Review pages end to end: the real pipeline loads generated contracts, the pages serve them.
+"""Review pages over HTTP: the real pipeline loads generated contracts, the pages serve them.
 
-In Chromium (Debian's /usr/bin/chromium, driven by Playwright): the list of open
-findings, a finding with its marked evidence, confirming and dismissing, the
-contract page, 404s. Against PostgreSQL the same handlers answer a plain HTTP
-client. Without Chromium the browser tests skip, and `.ci/run` fails when they do.
+Sign-in guards every route, forms need the session's CSRF token, a foreign Host
+is refused; decisions are kept with their history; addresses are stable keys
+that survive `run --force`; search ignores full/half width; the pages speak
+Chinese. Against PostgreSQL the same handlers answer a served client. The
+Chromium tests are in test_review_browser.py.
 """
 from __future__ import annotations
 
 import re
 import sqlite3
-import threading
-import time
-from contextlib import closing, contextmanager
-from pathlib import Path
-from typing import Iterator, Optional
+from contextlib import closing
 
 import httpx
 import pytest
-import uvicorn
+from reviewkit import (  # noqa: F401  (fixtures)
+    TOKEN, archive, client, contract_key_of, copy_db, csrf_of, db, finding_of, load, loaded, query,
+    review_of, serving,
+)
 from sqlalchemy import select
-from typer.testing import CliRunner
 
-from pipeline.cli import app
 from pipeline.db.engine import open_engine
-from pipeline.db.models import FINDINGS
-from pipeline.review.app import create_app
-from pipeline.synth.generate import write_batch
+from pipeline.db.models import FINDINGS, contracts
+from pipeline.review.auth import add_user
 
-CHROMIUM = Path("/usr/bin/chromium")
-SAVE = "text=Save and go to the next open finding"
+FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory) -> Path:
-    """Five generated contracts with injected errors: five findings, each citing its evidence."""
-    folder = tmp_path_factory.mktemp("review") / "archive"
-    write_batch(folder, 5, seed=11, error_rate=0.5)
-    return folder
+def save(pages, key: str, status: str, note: str = "", **params) -> httpx.Response:
+    """Post a decision from the finding page, as its form does."""
+    form = pages.get(f"/findings/{key}", params=params)
+    seen = re.search(r'name="seen" value="([^"]*)"', form.text)[1]
+    return pages.post(f"/findings/{key}", params=params, follow_redirects=False,
+                      data={"review_status": status, "review_note": note, "seen": seen, "csrf": csrf_of(form.text)})
 
 
-def load(archive: Path, url: str) -> None:
-    """`contracts run` with the real extractor (in this process, to save a start-up)."""
-    result = CliRunner().invoke(app, ["run", str(archive), "--db", url, "--workers", "1"])
-    assert result.exit_code == 0, result.output
+def test_no_route_answers_without_a_session(db):
+    key, contract_id, _ = finding_of(db, "line_amount")
+    anonymous = client(f"sqlite:///{db}", sign_in=False)
+    pages = ["/", f"/findings/{key}", f"/findings/{key}/page/1.png", f"/contracts/{contract_key_of(db, contract_id)}",
+             "/export/findings.csv", "/export/findings.xlsx", "/findings/1", "/contracts/1", "/nowhere"]
+    for path in pages:
+        response = anonymous.get(path, follow_redirects=False)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/login?next="), path
+    with open_engine(f"sqlite:///{db}").begin() as connection:
+        add_user(connection, "张审计", "correct horse")  # so that the sign-in page shows its form
+    csrf = csrf_of(anonymous.get("/login").text)  # a session that is not signed in has a token too
+    for path in (f"/findings/{key}", "/logout", f"/findings/{key}/page/1.png"):
+        response = anonymous.post(path, data={"review_status": "confirmed", "csrf": csrf})
+        assert response.status_code == 403, path
+    assert review_of(db, key)[0] == "open"
+    assert anonymous.get("/static/review.css").status_code == 200  # the sign-in page's stylesheet
 
 
-@pytest.fixture(scope="module")
-def loaded(archive) -> Path:
-    db = archive.parent / "loaded.db"
-    load(archive, f"sqlite:///{db}")
-    return db
+def test_the_token_signs_in_and_a_wrong_one_does_not(db):
+    anonymous = client(f"sqlite:///{db}", sign_in=False)
+    refused = anonymous.get("/login?token=guessed", follow_redirects=False)
+    assert refused.status_code == 403 and "登录链接无效" in refused.text
+    assert anonymous.get("/", follow_redirects=False).status_code == 303
+    no_token = client(f"sqlite:///{db}", token=None, sign_in=False)  # a server with users has no token
+    assert no_token.get("/login?token=", follow_redirects=False).status_code == 403
+    signed = anonymous.get(f"/login?token={TOKEN}&next=/contracts/1", follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"] == "/contracts/1"
+    assert anonymous.get("/").status_code == 200
+    away = anonymous.get(f"/login?token={TOKEN}&next=//elsewhere.example/", follow_redirects=False)
+    assert away.headers["location"] == "/"  # never sent to another site
 
 
-@pytest.fixture
-def db(loaded, tmp_path) -> Path:
-    """A copy of the loaded database, for one test to change."""
-    copy = tmp_path / "review.db"
-    with closing(sqlite3.connect(loaded)) as source, closing(sqlite3.connect(copy)) as target:
-        source.backup(target)
-    return copy
+def test_the_session_cookie_is_http_only_and_same_site(db):
+    cookie = client(f"sqlite:///{db}", sign_in=False).get("/login").headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
 
 
-@contextmanager
-def serving(url: str, reviewer: Optional[str] = None) -> Iterator[str]:
-    """The review pages on a free local port, in a thread of this process; yields the base URL."""
-    engine = open_engine(url)
-    server = uvicorn.Server(uvicorn.Config(create_app(engine, reviewer), host="127.0.0.1", port=0,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the review server did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        engine.dispose()
+def test_a_post_without_the_session_csrf_token_is_refused(db):
+    key = finding_of(db, "line_amount")[0]
+    pages = client(f"sqlite:///{db}")
+    other = client(f"sqlite:///{db}")
+    others_token = csrf_of(other.get(f"/findings/{key}").text)
+    for csrf in (None, "", "wrong", others_token):
+        data = {"review_status": "confirmed"} | ({"csrf": csrf} if csrf is not None else {})
+        response = pages.post(f"/findings/{key}", data=data)
+        assert response.status_code == 403 and "校验码" in response.text, csrf
+    foreign = pages.post(f"/findings/{key}", headers={"Origin": "http://elsewhere.example"},
+                         data={"review_status": "confirmed", "csrf": csrf_of(pages.get("/").text)})
+    assert foreign.status_code == 403
+    assert review_of(db, key)[0] == "open"
+    assert pages.post("/logout", data={}).status_code == 403  # logging out needs the token too
+    assert save(pages, key, "confirmed").status_code == 303
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"chromium not installed ({CHROMIUM}): run make setup, which installs it "
-                    "through scripts/setup-system.sh")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        yield browser
-        browser.close()
+def test_a_foreign_host_header_is_refused(db):
+    url = f"sqlite:///{db}"
+    pages = client(url)
+    assert pages.get("/", headers={"Host": "rebound.example"}).status_code == 400
+    assert pages.get("/", headers={"Host": "localhost:8765"}).status_code == 200
+    assert pages.get("/", headers={"Host": "[::1]:8765"}).status_code == 200
+    named = client(url, sign_in=False, host="0.0.0.0", extra_hosts=("review.example",))
+    assert named.get("/login", headers={"Host": "review.example"}).status_code == 200
+    assert named.get("/login", headers={"Host": "rebound.example"}).status_code == 400
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def test_logout_ends_the_session(db):
+    pages = client(f"sqlite:///{db}")
+    out = pages.post("/logout", data={"csrf": csrf_of(pages.get("/").text)}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/login"
+    assert pages.get("/", follow_redirects=False).status_code == 303
 
 
-def query(db: Path, sql: str, *args) -> list[tuple]:
-    with closing(sqlite3.connect(db)) as connection:
-        return connection.execute(sql, args).fetchall()
+def test_every_decision_is_kept_in_the_history_and_shown_newest_first(db):
+    key = finding_of(db, "line_amount")[0]
+    pages = client(f"sqlite:///{db}", reviewer="张审计")
+    assert save(pages, key, "confirmed", "金额不符").status_code == 303
+    assert save(pages, key, "dismissed", "供应商已更正").status_code == 303
+    rows = query(db, "SELECT from_status, to_status, reviewer, note FROM review_decisions WHERE finding_key = ? "
+                     "ORDER BY id", key)
+    assert rows == [("open", "confirmed", "张审计", "金额不符"), ("confirmed", "dismissed", "张审计", "供应商已更正")]
+    assert review_of(db, key)[:3] == ("dismissed", "张审计", "供应商已更正")
+    history = re.search(r'<section class="history">.*?</section>', pages.get(f"/findings/{key}").text, re.S)[0]
+    assert "最新的在前" in history
+    assert history.index("供应商已更正") < history.index("金额不符")
+    assert "已确认</span> → <span class=\"status dismissed\">已排除" in history
 
 
-def review_of(db: Path, finding_id: int) -> tuple:
-    return query(db, "SELECT review_status, reviewer, review_note, reviewed_at FROM findings WHERE id = ?",
-                 finding_id)[0]
+def test_a_refused_save_writes_no_history(db):
+    key = finding_of(db, "line_amount")[0]
+    pages = client(f"sqlite:///{db}")
+    form = pages.get(f"/findings/{key}").text
+    response = pages.post(f"/findings/{key}", data={"review_status": "maybe", "csrf": csrf_of(form)})
+    assert response.status_code == 422 and "请选择审核结论" in response.text
+    assert query(db, "SELECT count(*) FROM review_decisions")[0][0] == 0
 
 
-def finding_of(db: Path, check: str) -> tuple[int, int, str]:
-    """(id, contract id, found) of the first finding of `check`."""
-    return query(db, "SELECT id, contract_id, found FROM findings WHERE check_code = ? ORDER BY id", check)[0]
+def test_addresses_are_keys_and_the_old_numbers_redirect(db):
+    key, contract_id, _ = finding_of(db, "line_amount")
+    finding_id = query(db, "SELECT id FROM findings WHERE finding_key = ?", key)[0][0]
+    contract = contract_key_of(db, contract_id)
+    pages = client(f"sqlite:///{db}")
+    old = pages.get(f"/findings/{finding_id}?check=line_amount", follow_redirects=False)
+    assert old.status_code == 301 and old.headers["location"] == f"/findings/{key}?check=line_amount"
+    old = pages.get(f"/contracts/{contract_id}", follow_redirects=False)
+    assert old.status_code == 301 and old.headers["location"] == f"/contracts/{contract}"
+    assert f'href="/contracts/{contract}"' in pages.get(f"/findings/{key}").text
+    assert f'data-finding="{key}"' in pages.get(f"/contracts/{contract}").text
+    for path in ("/findings/999999", "/findings/0123456789abcdef", "/contracts/999999", "/contracts/abc",
+                 "/findings/99999999999999", "/contracts/ffffffffffffffff", "/nowhere"):
+        response = pages.get(path)
+        assert response.status_code == 404 and "未找到" in response.text, path
 
 
-@pytest.mark.browser
-def test_the_list_shows_the_open_findings_and_filters_them(page, db):
-    from playwright.sync_api import expect
+def test_a_finding_keeps_its_address_and_history_across_run_force(archive, tmp_path):
+    url = f"sqlite:///{tmp_path / 'forced.db'}"
+    load(archive, url)
+    db = tmp_path / "forced.db"
+    key, contract_id, _ = finding_of(db, "line_amount")
+    contract = contract_key_of(db, contract_id)
+    row_before = query(db, "SELECT id FROM findings WHERE finding_key = ?", key)[0][0]
+    assert save(client(url), key, "confirmed", "核实无误").status_code == 303
 
-    open_ids = [r[0] for r in query(db, "SELECT id FROM findings WHERE review_status = 'open' ORDER BY id")]
-    contract_no, supplier = query(db, "SELECT c.contract_no, p.name FROM findings f "
-                                      "JOIN contracts c ON c.id = f.contract_id JOIN parties p "
-                                      "ON p.contract_id = c.id AND p.role = 'supplier' "
-                                      "WHERE c.contract_no IS NOT NULL ORDER BY f.id")[0]
-    restated = query(db, "SELECT count(*) FROM findings WHERE check_code = 'restated_amount'")[0][0]
-    assert len(open_ids) > restated > 0
-    with serving(f"sqlite:///{db}") as base:
-        page.goto(base)
-        rows = page.locator("table.findings tbody tr")
-        expect(rows).to_have_count(len(open_ids))
-        assert [int(x) for x in rows.evaluate_all("rows => rows.map(r => r.dataset.finding)")] == open_ids
-        expect(page.locator("table.findings")).to_contain_text(supplier)  # Chinese text as stored
-        expect(page.locator("table.counts tfoot")).to_contain_text(str(len(open_ids)))
-
-        page.select_option("select[name=check]", "restated_amount")
-        page.click("text=Show")
-        expect(rows).to_have_count(restated)
-        page.select_option("select[name=check]", "")
-        page.fill("input[name=q]", contract_no)
-        page.click("text=Show")
-        expect(rows.first).to_contain_text(contract_no)
-        page.fill("input[name=q]", "没有这个供应商")
-        page.click("text=Show")
-        expect(rows).to_have_count(0)
-        expect(page.locator(".summary")).to_contain_text("0 findings open")
+    load(archive, url, "--force")
+    assert query(db, "SELECT id FROM findings WHERE finding_key = ?", key)[0][0] != row_before  # reloaded
+    pages = client(url)
+    page = pages.get(f"/findings/{key}")
+    assert page.status_code == 200 and "核实无误" in page.text
+    assert pages.get(f"/contracts/{contract}").status_code == 200
 
 
-@pytest.mark.browser
-def test_an_auditor_confirms_a_finding_after_reading_its_evidence(page, db):
-    from playwright.sync_api import expect
+def test_search_ignores_full_and_half_width(db):
+    key, contract_id, number = query(db, "SELECT f.finding_key, c.id, c.contract_no FROM findings f JOIN contracts c "
+                                         "ON c.id = f.contract_id WHERE c.contract_no GLOB '*[A-Z]*-*' ORDER BY f.id")[0]
+    assert number.isascii() and number != number.translate(FULL_WIDTH)
+    pages = client(f"sqlite:///{db}")
 
-    finding_id, contract_id, found = finding_of(db, "line_amount")
-    list_index = query(db, "SELECT list_index FROM findings WHERE id = ?", finding_id)[0][0]
-    cited = query(db, "SELECT count(*) FROM evidence WHERE contract_id = ? AND path LIKE ?",
-                  contract_id, f"findings[{list_index}].evidence[%")[0][0]
-    assert cited  # unit price, quantity, amount
-    open_count = query(db, "SELECT count(*) FROM findings WHERE review_status = 'open'")[0][0]
-    with serving(f"sqlite:///{db}") as base:
-        page.goto(base)
-        page.click(f"tr[data-finding='{finding_id}'] >> text=#{finding_id}")
-        expect(page).to_have_url(re.compile(rf"/findings/{finding_id}\b"))
-        expect(page.locator("h1")).to_contain_text("Line amount")
-        expect(page.locator(".cited")).to_have_count(cited)
-        amount = page.locator(".cited", has_text=".amount").locator(".snippet mark")
-        assert float(amount.inner_text().replace(",", "")) == float(found)  # the stated amount, marked
+    def listed(text: str) -> set[str]:
+        return set(re.findall(r'data-finding="(\w+)"', pages.get("/", params={"q": text, "status": "all"}).text))
 
-        page.check("input[value=confirmed]")
-        page.fill("input[name=reviewer]", "张审计")
-        page.fill("textarea[name=review_note]", "金额与单价×数量不符，已与供应商核实")
-        page.click(SAVE)
-        expect(page.locator(".notice")).to_contain_text(f"finding #{finding_id}")
-        expect(page).to_have_url(re.compile(r"/findings/(\d+)\?"))
-        assert int(re.search(r"/findings/(\d+)", page.url)[1]) != finding_id
-
-        status, reviewer, note, reviewed_at = review_of(db, finding_id)
-        assert (status, reviewer, note) == ("confirmed", "张审计", "金额与单价×数量不符，已与供应商核实")
-        assert reviewed_at is not None
-
-        page.goto(base)
-        expect(page.locator("table.findings tbody tr")).to_have_count(open_count - 1)
-        expect(page.locator(f"tr[data-finding='{finding_id}']")).to_have_count(0)
-        page.goto(f"{base}/?status=confirmed")
-        expect(page.locator(f"tr[data-finding='{finding_id}']")).to_contain_text("张审计")
+    assert key in listed(number) and key in listed(number.translate(FULL_WIDTH))
+    assert key in listed(number.lower().translate(FULL_WIDTH))
+    with closing(sqlite3.connect(db)) as connection, connection:
+        connection.execute("UPDATE contracts SET contract_no = ? WHERE id = ?", (number.translate(FULL_WIDTH),
+                                                                                 contract_id))
+    assert key in listed(number)  # the stored form is full-width, the query half-width
+    assert listed("没有这个供应商") == set()
+    assert pages.get("/", params={"q": "50%_\\"}).status_code == 200  # LIKE wildcards are text
 
 
-@pytest.mark.browser
-def test_dismissing_without_a_reviewer_shows_an_error_and_changes_nothing(page, db):
-    from playwright.sync_api import expect
-
-    finding_id = finding_of(db, "items_total")[0]
-    before = review_of(db, finding_id)
-    with serving(f"sqlite:///{db}") as base:
-        page.goto(f"{base}/findings/{finding_id}")
-        page.check("input[value=dismissed]")
-        page.fill("textarea[name=review_note]", "OCR 误读")
-        page.click(SAVE)
-        expect(page.locator(".errors")).to_contain_text("Enter your name as reviewer")
-        expect(page).to_have_url(re.compile(rf"/findings/{finding_id}\b"))
-        expect(page.locator("input[value=dismissed]")).to_be_checked()  # what was typed stays
-        expect(page.locator("textarea[name=review_note]")).to_have_value("OCR 误读")
-    assert review_of(db, finding_id) == before == ("open", None, None, None)
-
-
-@pytest.mark.browser
-def test_the_last_open_finding_of_a_filter_leads_back_to_the_list(page, db):
-    from playwright.sync_api import expect
-
-    finding_id = finding_of(db, "term")[0]
-    with serving(f"sqlite:///{db}", reviewer="王审计") as base:
-        page.goto(f"{base}/?check=term")
-        page.click(f"tr[data-finding='{finding_id}'] >> text=#{finding_id}")
-        expect(page.locator("input[name=reviewer]")).to_have_value("王审计")  # from --reviewer
-        page.check("input[value=dismissed]")
-        page.click(SAVE)
-        expect(page.locator(".notice")).to_contain_text("No open finding is left that matches the filters")
-        expect(page).to_have_url(re.compile(r"/\?.*check=term"))
-        expect(page.locator("table.findings tbody tr")).to_have_count(0)
-    assert review_of(db, finding_id)[:2] == ("dismissed", "王审计")
+def test_the_pages_speak_chinese(db):
+    key, contract_id, _ = finding_of(db, "line_amount")
+    pages = client(f"sqlite:///{db}")
+    listing = pages.get("/").text
+    finding = pages.get(f"/findings/{key}").text
+    contract = pages.get(f"/contracts/{contract_key_of(db, contract_id)}").text
+    login = client(f"sqlite:///{db}", sign_in=False).get("/login").text
+    for page in (listing, finding, contract, login):
+        assert '<html lang="zh-CN">' in page
+    for label in ("核对发现", "审核状态", "核对项", "筛选", "待审核", "分项金额", "下载 XLSX", "退出登录"):
+        assert label in listing, label
+    for label in ("审核结论", "已确认", "已排除", "备注", "保存并转到下一条待审核发现", "原文证据", "应为",
+                  "单价 × 数量 × 期数", "审核记录"):
+        assert label in finding, label
+    for label in ("合同信息", "合同当事人", "价格明细", "合同编号"):
+        assert label in contract, label
+    assert "登录审核页面" in login
+    visible = re.sub(r"<[^>]+>|<code>.*?</code>", " ", listing + finding + contract)
+    for english in ("Findings", "Save", "Expected", "Reviewer", "Contract", "Decision", "Show"):
+        assert english not in visible, english
 
 
-@pytest.mark.browser
-def test_the_contract_page_shows_parties_line_items_and_findings(page, db):
-    from playwright.sync_api import expect
-
-    finding_id, contract_id, _ = finding_of(db, "line_amount")
-    items = query(db, "SELECT count(*) FROM line_items WHERE contract_id = ?", contract_id)[0][0]
-    parties = [r[0] for r in query(db, "SELECT name FROM parties WHERE contract_id = ? ORDER BY list_index",
-                                   contract_id)]
-    with serving(f"sqlite:///{db}") as base:
-        page.goto(f"{base}/findings/{finding_id}")
-        page.click(f"a[href='/contracts/{contract_id}']")
-        expect(page).to_have_url(f"{base}/contracts/{contract_id}")
-        for name in parties:
-            expect(page.locator("main")).to_contain_text(name)
-        expect(page.locator("table.wide tbody tr")).to_have_count(items)
-        expect(page.locator("table.wide tr.hit")).to_have_count(1)  # the line the finding is about
-        expect(page.locator(f"tr[data-finding='{finding_id}']")).to_contain_text("open")
-
-
-@pytest.mark.browser
-def test_unknown_ids_get_a_not_found_page(page, db):
-    from playwright.sync_api import expect
-
-    with serving(f"sqlite:///{db}") as base:
-        for path in ("/findings/999999", "/contracts/999999", "/findings/99999999999999", "/nowhere"):
-            response = page.goto(base + path)
-            assert response is not None and response.status == 404, path
-            expect(page.locator("h1")).to_have_text("Not found")
+def test_export_downloads_the_reviewed_findings(db):
+    key = finding_of(db, "line_amount")[0]
+    pages = client(f"sqlite:///{db}")
+    assert save(pages, key, "confirmed", "已核实").status_code == 303
+    csv = pages.get("/export/findings.csv")
+    assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
+    text = csv.content.decode("utf-8-sig")
+    assert key in text and "已核实" in text
+    assert pages.get("/export/findings.xlsx").content[:2] == b"PK"
+    assert pages.get("/export/findings.pdf").status_code == 404
 
 
 def test_stored_text_is_escaped(db):
-    contract_id = finding_of(db, "line_amount")[1]
+    key, contract_id, _ = finding_of(db, "line_amount")
     with closing(sqlite3.connect(db)) as connection, connection:
         connection.execute("UPDATE contracts SET title = '<script>alert(1)</script>' WHERE id = ?", (contract_id,))
         connection.execute("UPDATE findings SET review_note = '<b>x</b>' WHERE contract_id = ?", (contract_id,))
-    with serving(f"sqlite:///{db}") as base, httpx.Client(base_url=base) as client:
-        for path in ("/", f"/contracts/{contract_id}"):
-            text = client.get(path).text
-            assert "<script>alert" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text, path
-        assert "<b>x</b>" not in client.get(f"/contracts/{contract_id}").text
+    pages = client(f"sqlite:///{db}")
+    contract = f"/contracts/{contract_key_of(db, contract_id)}"
+    for path in ("/", contract):
+        text = pages.get(path).text
+        assert "<script>alert" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text, path
+    assert "<b>x</b>" not in pages.get(contract).text
 
 
 def test_a_decision_saved_meanwhile_by_someone_else_is_not_overwritten_unseen(db):
-    finding_id = finding_of(db, "line_amount")[0]
+    key = finding_of(db, "line_amount")[0]
     seen = re.compile(r'name="seen" value="([^"]*)"')
-    with serving(f"sqlite:///{db}") as base, httpx.Client(base_url=base) as client:
-        mine = client.get(f"/findings/{finding_id}")
-        theirs = client.get(f"/findings/{finding_id}")
-        assert seen.search(mine.text)[1] == ""
-        saved = client.post(f"/findings/{finding_id}", data={
-            "review_status": "dismissed", "reviewer": "李", "seen": seen.search(theirs.text)[1]})
-        assert saved.status_code == 303
-        late = client.post(f"/findings/{finding_id}", data={
-            "review_status": "confirmed", "reviewer": "王", "seen": seen.search(mine.text)[1]})
-        assert late.status_code == 409 and "Someone saved a decision" in late.text and "李" in late.text
-        assert review_of(db, finding_id)[:2] == ("dismissed", "李")
-        again = client.post(f"/findings/{finding_id}", data={
-            "review_status": "confirmed", "reviewer": "王", "seen": seen.search(late.text)[1]})
-        assert again.status_code == 303 and review_of(db, finding_id)[:2] == ("confirmed", "王")
+    mine, theirs = client(f"sqlite:///{db}", reviewer="王"), client(f"sqlite:///{db}", reviewer="李")
+    my_form = mine.get(f"/findings/{key}").text
+    assert save(theirs, key, "dismissed").status_code == 303
+    late = mine.post(f"/findings/{key}", data={"review_status": "confirmed", "seen": seen.search(my_form)[1],
+                                               "csrf": csrf_of(my_form)})
+    assert late.status_code == 409 and "已有人保存" in late.text and "李" in late.text
+    assert review_of(db, key)[:2] == ("dismissed", "李")
+    again = mine.post(f"/findings/{key}", follow_redirects=False, data={
+        "review_status": "confirmed", "seen": seen.search(late.text)[1], "csrf": csrf_of(late.text)})
+    assert again.status_code == 303 and review_of(db, key)[:2] == ("confirmed", "王")
+    assert query(db, "SELECT count(*) FROM review_decisions WHERE finding_key = ?", key)[0][0] == 2
 
 
 @pytest.mark.postgres
@@ -290,51 +254,34 @@ def test_the_pages_read_and_save_reviews_on_postgresql(pg_url, archive):
     engine = open_engine(pg_url)
     findings = FINDINGS.table
     with engine.connect() as connection:
-        rows = connection.execute(select(findings.c.id, findings.c.check_code, findings.c.contract_id)
+        rows = connection.execute(select(findings.c.finding_key, findings.c.check_code, contracts.c.contract_no)
+                                  .join(contracts, contracts.c.id == findings.c.contract_id)
                                   .order_by(findings.c.id)).all()
     engine.dispose()
     line = next(r for r in rows if r.check_code == "line_amount")
+    numbered = next(r for r in rows if r.contract_no and r.contract_no.isascii())
 
-    def review(finding_id: int) -> tuple:
+    def review(key: str) -> tuple:
         engine = open_engine(pg_url)
         with engine.connect() as connection:
-            row = connection.execute(select(findings.c.review_status, findings.c.reviewer,
-                                            findings.c.review_note, findings.c.reviewed_at)
-                                     .where(findings.c.id == finding_id)).one()
+            row = connection.execute(select(findings.c.review_status, findings.c.reviewer, findings.c.review_note)
+                                     .where(findings.c.finding_key == key)).one()
         engine.dispose()
         return tuple(row)
 
-    with serving(pg_url) as base, httpx.Client(base_url=base) as client:
-        listed = client.get("/")
-        assert listed.status_code == 200
-        assert re.findall(r'data-finding="(\d+)"', listed.text) == [str(r.id) for r in rows]
-        assert client.get("/", params={"q": "50%_\\"}).status_code == 200  # LIKE wildcards are text
+    with serving(pg_url, token=TOKEN, reviewer="张审计") as base, httpx.Client(base_url=base) as pages:
+        assert pages.get(f"/login?token={TOKEN}").status_code == 303
+        listed = pages.get("/")
+        assert re.findall(r'data-finding="(\w+)"', listed.text) == [r.finding_key for r in rows]
+        wide = pages.get("/", params={"q": numbered.contract_no.translate(FULL_WIDTH)}).text
+        assert f'data-finding="{numbered.finding_key}"' in wide
+        assert pages.get("/", params={"q": "50%_\\"}).status_code == 200  # LIKE wildcards are text
 
-        shown = client.get(f"/findings/{line.id}")
+        shown = pages.get(f"/findings/{line.finding_key}")
         assert shown.status_code == 200 and shown.text.count("<mark>") == 4  # unit price, quantity, periods, amount
-
-        refused = client.post(f"/findings/{line.id}", data={"review_status": "dismissed", "reviewer": " "})
-        assert refused.status_code == 422 and "Enter your name as reviewer" in refused.text
-        assert review(line.id) == ("open", None, None, None)
-        foreign = client.post(f"/findings/{line.id}", headers={"Origin": "http://elsewhere.example"},
-                              data={"review_status": "confirmed", "reviewer": "x"})
-        assert foreign.status_code == 403 and review(line.id)[0] == "open"
-
-        saved = client.post(f"/findings/{line.id}?check=line_amount",
-                            data={"review_status": "confirmed", "reviewer": "张审计", "review_note": "核实"})
+        saved = save(pages, line.finding_key, "confirmed", "核实", check="line_amount")
         assert saved.status_code == 303
-        assert saved.headers["location"] == f"/?status=open&check=line_amount&saved={line.id}"
-        status, reviewer, note, reviewed_at = review(line.id)
-        assert (status, reviewer, note) == ("confirmed", "张审计", "核实") and reviewed_at is not None
-
-        assert f'data-finding="{line.id}"' not in client.get("/").text
-        assert f'data-finding="{line.id}"' in client.get("/", params={"status": "confirmed"}).text
-        assert client.get(f"/contracts/{line.contract_id}").status_code == 200
-        assert client.get("/findings/999999").status_code == 404
-        assert client.get("/contracts/99999999999999").status_code == 404
-        seen = re.search(r'name="seen" value="([^"]+)"', client.get(f"/findings/{line.id}").text)[1]
-        stale = client.post(f"/findings/{line.id}", data={"review_status": "dismissed", "reviewer": "李"})
-        assert stale.status_code == 409 and review(line.id)[0] == "confirmed"  # opened before the save
-        resaved = client.post(f"/findings/{line.id}", data={"review_status": "dismissed", "reviewer": "李",
-                                                            "seen": seen})
-        assert resaved.status_code == 303 and review(line.id)[:2] == ("dismissed", "李")
+        assert saved.headers["location"] == f"/?status=open&check=line_amount&saved={line.finding_key}"
+        assert review(line.finding_key) == ("confirmed", "张审计", "核实")
+        assert "核实" in pages.get(f"/findings/{line.finding_key}").text
+        assert pages.get("/findings/0123456789abcdef").status_code == 404

@@ -44,15 +44,15 @@ from pipeline.db.keys import KEY_LENGTH
 from pipeline.db.models import REVIEW_STATUSES
 from pipeline.review import access, auth, formatting, labels, queries, search
 from pipeline.review.descriptions import CHECKS, describe
-from pipeline.review.forms import LoginForm, ReviewForm
+from pipeline.export import FINDINGS_FORMATS, REVIEWED, ExportError, export_findings
+from pipeline.review.forms import OPEN, LoginForm, ReviewForm
 from pipeline.review.page_boxes import boxes_of, page_boxes
 from pipeline.review.queries import ALL_STATUSES, FindingFilter
+from pipeline.review.source import document_text, page_image
 
 T = TypeVar("T")
 #: Ids beyond a 32-bit integer column cannot exist; asking the database would fail instead of finding none.
 MAX_ID = 2**31 - 1
-#: The formats the list page's export offers (`pipeline.export.export_findings`).
-EXPORT_FORMATS = ("xlsx", "csv")
 SESSION_COOKIE = "contracts_review"
 #: The reviewer name of decisions made in a token session started without --reviewer.
 TOKEN_REVIEWER = "token"
@@ -100,7 +100,7 @@ def _environment() -> Environment:
                        field=labels.field_name, role=labels.role_name)
     env.globals.update(difference=formatting.difference, describe=describe, STATUSES=REVIEW_STATUSES,
                        ALL_STATUSES=ALL_STATUSES, STATUS_MEANINGS=labels.STATUS_MEANINGS,
-                       SEVERITY_MEANINGS=labels.SEVERITY_MEANINGS, EXPORT_FORMATS=EXPORT_FORMATS)
+                       SEVERITY_MEANINGS=labels.SEVERITY_MEANINGS, EXPORT_FORMATS=FINDINGS_FORMATS)
     return env
 
 
@@ -203,8 +203,6 @@ class ReviewPages:
         key, page = request.path_params["ref"], request.path_params["page"]
 
         def render(connection: Connection) -> Optional[bytes]:
-            from pipeline.review.source import page_image
-
             finding = queries.get_finding(connection, key)
             if finding is None:
                 return None
@@ -219,13 +217,17 @@ class ReviewPages:
 
     async def export(self, request: Request) -> Response:
         fmt = request.path_params["fmt"]
-        if fmt not in EXPORT_FORMATS:
-            raise HTTPException(404, f"不支持导出为 {fmt}：请选择 {'、'.join(EXPORT_FORMATS)}。")
-        from pipeline.export import export_findings
-
+        if fmt not in FINDINGS_FORMATS:
+            raise HTTPException(404, f"不支持导出为 {fmt}：请选择 {'、'.join(FINDINGS_FORMATS)}。")
+        status = FindingFilter.from_params(request.query_params).status
+        statuses = REVIEW_STATUSES if status == ALL_STATUSES else REVIEWED if status == OPEN else (status,)
         folder = Path(tempfile.mkdtemp(prefix="contracts-review-export-"))
         name = f"findings-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.{fmt}"
-        await self._db(export_findings, fmt, folder / name)
+        try:
+            await self._db(export_findings, fmt, folder / name, statuses)
+        except ExportError as err:
+            _remove(folder)
+            raise HTTPException(409, f"无法导出：{err}")
         return FileResponse(folder / name, filename=name, background=BackgroundTask(_remove, folder))
 
     async def contract(self, request: Request) -> Response:
@@ -270,7 +272,8 @@ class ReviewPages:
             if finding is None:
                 return None
             contract_id, index = finding["contract_id"], finding["list_index"]
-            return (finding, queries.cited_evidence(connection, contract_id, index),
+            text = document_text(finding["document_path"], finding["document_sha256"])
+            return (finding, queries.cited_evidence(connection, contract_id, index, text),
                     queries.subject_values(connection, contract_id, finding["subject"]),
                     queries.history(connection, key))
 

@@ -21,7 +21,7 @@ from pipeline.db.models import (
 )
 from pipeline.review.record_paths import locate, value_columns
 from pipeline.review.search import fold, folded
-from pipeline.review.snippets import Marked, mark
+from pipeline.review.snippets import Marked, cited_text
 
 PER_PAGE = 50
 ALL_STATUSES = "all"
@@ -135,7 +135,7 @@ def get_finding(connection: Connection, key: str) -> Optional[RowMapping]:
     return connection.execute(
         select(findings, contract_key, contracts.c.contract_no, contracts.c.title,
                documents.c.path.label("document_path"), documents.c.pages.label("document_pages"),
-               _party("client"), _party("supplier"))
+               documents.c.sha256.label("document_sha256"), _party("client"), _party("supplier"))
         .select_from(_FINDINGS_OF_CONTRACTS)
         .where(findings.c.finding_key == key).order_by(findings.c.id.desc()).limit(1)).mappings().first()
 
@@ -215,8 +215,12 @@ class Cited:
     marked: Optional[Marked]
 
 
-def cited_evidence(connection: Connection, contract_id: int, list_index: int) -> list[Cited]:
+def cited_evidence(connection: Connection, contract_id: int, list_index: int,
+                   text: Optional[str] = None) -> list[Cited]:
     """The evidence finding `list_index` of the contract cites, in the order the check gave it.
+
+    With the document's `text` (a text file), each value is marked in the lines
+    around it; otherwise in its evidence snippet.
 
     The check cites a value's evidence by copying it, so the value itself is
     the one whose own evidence row has the same page and span.
@@ -234,7 +238,8 @@ def cited_evidence(connection: Connection, contract_id: int, list_index: int) ->
     for _, row in sorted(cited, key=lambda pair: pair[0]):
         path = value_paths.get((row["page"], row["span_start"], row["span_end"]))
         value = value_at(connection, contract_id, path) if path else None
-        out.append(Cited(row, path, value, mark(row["snippet"], row["span_start"], row["span_end"], value)))
+        out.append(Cited(row, path, value,
+                         cited_text(text, row["snippet"], row["span_start"], row["span_end"], value)))
     return out
 
 
