@@ -93,6 +93,8 @@ class RowReading:
     values: dict[str, Cell] = field(default_factory=dict)
     note: Optional[Cell] = None
     line: Optional[Row] = None
+    #: roles whose cell holds a dash or 无 ("—" under 租期（月）)
+    blank: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -416,6 +418,8 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
         blank = [c for c in cells if EMPTY_MARK.match(c.text) and role_at.get(c.column) in NUMERIC_OR_PERIODS]
         cells = [c for c in cells if c not in blank]
     reading = RowReading(line=row)
+    if aligned and table.header is not None:
+        reading.blank = {role_at[c.column] for c in blank}
     note_column = table.role_column("note")
     if note_column is not None and cells and cell_kind(cells[-1].text) == "text":
         if not aligned or cells[-1].column == note_column.column:
@@ -621,6 +625,8 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
                                           amount, basis, periods)
         if basis == "month" and periods == 1 and "periods" not in table.roles:
             basis = "piece"  # no basis stated and the row bills its price once: bought once
+    elif bills_once(reading, unit_price, quantity, amount):
+        basis, periods = "piece", Decimal(1)
     reading_unit = read_unit(billing_unit, service_text, tb_is_1024) if billing_unit else None
     normalized = normalize(reading_unit, service_text, unit_price, quantity, basis)
     if service:
@@ -824,6 +830,15 @@ def agreeing_reading(product: Optional[Decimal], amount: Optional[Decimal], basi
     if other is not None and _agrees(product * other[1], amount):
         return other
     return basis, periods
+
+
+def bills_once(reading: RowReading, unit_price: Optional[Decimal], quantity: Optional[Decimal],
+               amount: Optional[Decimal]) -> bool:
+    """A one-off charge under a per-period header (a 开通费 row of a monthly rent table): its
+    periods cell holds no figure ("—") and its amount is its price × quantity, once."""
+    if "periods" not in reading.blank or unit_price is None or quantity is None or amount is None:
+        return False
+    return _agrees(unit_price * quantity, amount)
 
 
 def _agrees(expected: Decimal, amount: Decimal) -> bool:
