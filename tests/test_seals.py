@@ -79,3 +79,23 @@ def test_sealed_page_notes_its_seals_in_the_warnings(tmp_path, monkeypatch):
     page = read_scan(sealed(page_with_text(), SEAL_RED), DPI, Reader())
     doc = ContractDoc.from_pages("c.pdf", [page])
     assert len(doc.warnings) == 1 and doc.warnings[0].startswith("page 1: red seal at (")
+
+
+@pytest.mark.ocr
+def test_sealed_scan_raises_no_error_finding_the_clean_scan_lacks(tmp_path):
+    from pipeline.ingest import IngestOptions
+    from pipeline.language import extract_file
+    from pipeline.synth.degrade import degrade_pdf
+
+    source = SAMPLES / "syn_0002_text.pdf"
+    if not source.exists():
+        pytest.skip("samples/syn_0002_text.pdf missing: run 'make samples'")
+    errors = {}
+    for name, degradations in (("clean", ()), ("sealed", ("seals",))):
+        target = tmp_path / f"{name}.pdf"
+        degrade_pdf(source, target, degradations, seed=2)
+        doc = extract_file(target, IngestOptions())
+        errors[name] = {(f.check, str(f.found)) for f in doc.record.findings if f.severity == "error"}
+        if name == "sealed":
+            assert any("seal at" in w for w in doc.warnings)
+    assert errors["sealed"] <= errors["clean"]
