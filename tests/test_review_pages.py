@@ -15,7 +15,7 @@ from contextlib import closing
 import httpx
 import pytest
 from reviewkit import (  # noqa: F401  (fixtures)
-    TOKEN, archive, client, contract_key_of, copy_db, csrf_of, db, finding_of, load, loaded, query,
+    TOKEN, archive, client, contract_key_of, csrf_of, db, finding_of, load, loaded, query,
     review_of, serving,
 )
 from sqlalchemy import select
