@@ -8,9 +8,9 @@ retries tasks of lost workers itself and raises `KilledWorker` when it gives up.
 
 Local workers never outlive the run: `terminate` stops them at once (Ctrl-C
 does not wait for a long scan), and a worker whose parent is gone (the run was
-SIGKILLed, taking the fork server with it) exits by itself — the kernel kills
-it on Linux (PR_SET_PDEATHSIG), and a watchdog thread checking the parent
-every `PARENT_POLL` seconds covers other systems.
+SIGKILLed) exits by itself: a watchdog thread checks every `PARENT_POLL`
+seconds that the run's process and the fork server are still there, and on
+Linux the kernel also kills it when the fork server ends (PR_SET_PDEATHSIG).
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class LocalExecutor:
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
-                                      initializer=_start_worker)
+                                      initializer=_start_worker, initargs=(os.getpid(),))
 
     def submit(self, task: ExtractTask, paths: list[str]) -> cf.Future:
         try:
@@ -86,9 +86,9 @@ class LocalExecutor:
                 process.kill()
 
 
-def _start_worker() -> None:
+def _start_worker(run: int) -> None:
     """Ctrl-C is for the main process, which saves what is done and stops the pool;
-    the worker ends when its parent does."""
+    the worker ends when its parent (the fork server) or the run's process `run` does."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     if sys.platform.startswith("linux"):
@@ -96,13 +96,23 @@ def _start_worker() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the kernel was told to watch it
         os._exit(1)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watchdog").start()
+    threading.Thread(target=_exit_when_orphaned, args=(parent, run), daemon=True, name="run-watchdog").start()
 
 
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
+def _exit_when_orphaned(parent: int, run: int) -> None:
+    while os.getppid() == parent and _alive(run):
         time.sleep(PARENT_POLL)
     os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: the pid was reused, the run is gone
+        return False
+    return True
 
 
 class DaskExecutor:

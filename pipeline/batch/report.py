@@ -11,6 +11,7 @@ terminal shows the first `SHOWN_FILES` of each and says where the rest are.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,15 +133,21 @@ class RunReport:
             for column in ("file", "error", "reason"):
                 files.add_column(column, overflow="fold")
             for failed in self.failed_files[:SHOWN_FILES]:
-                files.add_row(failed["path"], failed["error_code"], _reason(failed["error"], failed["path"]))
+                files.add_row(self._within(failed["path"]), failed["error_code"],
+                              _reason(failed["error"], failed["path"]))
             console.print(files)
         if self.unsupported:
-            skipped = Table(title=f"{len(self.unsupported)} files skipped: type not supported (convert them to "
-                            "PDF or text to include them)" + _first(len(self.unsupported)), title_justify="left")
+            skipped = Table(title=f"skipped, type not supported: {len(self.unsupported)} (convert them to PDF or "
+                            "text to include them)" + _first(len(self.unsupported)), title_justify="left")
             skipped.add_column("file", overflow="fold")
             for path in self.unsupported[:SHOWN_FILES]:
-                skipped.add_row(path)
+                skipped.add_row(self._within(path))
             console.print(skipped)
+
+    def _within(self, path: str) -> str:
+        """`path` relative to the archive's folder (named in the summary's title), as the tables show it."""
+        folder = os.path.join(os.path.abspath(self.archive), "")
+        return path[len(folder):] if path.startswith(folder) else path
 
 
 def _first(count: int) -> str:

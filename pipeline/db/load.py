@@ -260,7 +260,12 @@ class Store:
         """
         self._begin()
         cursor = self._cursor
-        cursor.execute("SAVEPOINT document")
+        try:
+            cursor.execute("SAVEPOINT document")
+        except self._driver_error as err:
+            if self._disconnected(err):
+                raise DatabaseUnavailable(f"lost the connection to the database ({err})") from err
+            raise
         try:
             document_id = self._save_document(source, payload)
             reviews = self._remove_contract(document_id) if source.key in self._existing else {}

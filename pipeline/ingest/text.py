@@ -140,15 +140,17 @@ def _decode_lines(data: bytes, main: str) -> DecodedText:
 def _best_reading(line: bytes, main: str) -> tuple[str, str, int]:
     """(encoding, text, bytes replaced) for one line of bytes.
 
-    UTF-8 when it reads all but a few of the line's non-ASCII bytes and either
-    the file is mostly UTF-8 or the line has enough non-ASCII bytes that this
-    is no accident (a GBK line of two or three characters can be valid UTF-8);
-    else GB18030 when it reads the line whole; else whichever leaves fewer
-    bytes undecoded (`main` on a tie).
+    A line with few non-ASCII bytes is too short to tell (a GBK line of two
+    characters can be valid UTF-8, a cut UTF-8 character valid GBK): it is read
+    in `main`, the file's encoding. Otherwise UTF-8 when it reads all but a few
+    of the line's non-ASCII bytes; else whichever leaves fewer bytes undecoded
+    (`main` on a tie).
     """
     non_ascii = _non_ascii(line)
+    if non_ascii < MIN_UTF8_EVIDENCE:
+        return main, *_decode_escaped(line, main)
     utf8_text, utf8_bad = _decode_escaped(line, "utf-8")
-    if utf8_bad <= UTF8_DAMAGE_SHARE * non_ascii and (main == "utf-8" or non_ascii >= MIN_UTF8_EVIDENCE):
+    if utf8_bad <= UTF8_DAMAGE_SHARE * non_ascii:
         return "utf-8", utf8_text, utf8_bad
     gb_text, gb_bad = _decode_escaped(line, "gb18030")
     if gb_bad < utf8_bad or (gb_bad == utf8_bad and main == "gb18030"):
