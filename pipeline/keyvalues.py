@@ -84,6 +84,9 @@ def vocab() -> dict:
         "other_labels": frozenset(w.replace(" ", "") for w in table["other_labels"]),
         "spaced_pair": regex.compile(
             r"^\s*(?P<label>(?:(?:" + role_pattern + r")\s*)?(?:" + alternation(list(fields)) + r"))\s+(?P<value>\S.*?)\s*$"),
+        "spaced_role": regex.compile(
+            r"^\s*(?P<label>(?:" + role_pattern + r")(?P<inner>\s*[(（]\s*(?:" + role_pattern + r")\s*[)）])?)"
+            r"\s+(?P<value>[^\s:：,，。；;]+)\s*$"),
     }
 
 
@@ -374,12 +377,22 @@ def is_role_heading(text: str) -> bool:
 def spaced_pair(line: Line) -> Optional[Row]:
     """'法定代表人 张三' or '乙方 名称 某公司': a label and its value parted by one space,
     as a text layer renders a form table without rules."""
-    match = vocab()["spaced_pair"].match(line.text)
+    match = vocab()["spaced_pair"].match(line.text) or spaced_role(line.text)
     if not match:
         return None
     label = line.span.sub(match.start("label"), match.end("label"))
     value = line.span.sub(match.start("value"), match.end("value"))
     return Row(line, [Cell(label, 0), Cell(value, 1)], 2)
+
+
+def spaced_role(text: str) -> Optional[regex.Match]:
+    """'委托方（甲方） 某局' or '甲方 某公司': a party's role and its name parted by a space where
+    a colon was lost; a bare role only before a name that ends like an organisation's."""
+    match = vocab()["spaced_role"].match(text)
+    if match is None or (match.group("inner") is None
+                         and not match.group("value").endswith(vocab()["name_endings"])):
+        return None
+    return match
 
 
 class Key(NamedTuple):
