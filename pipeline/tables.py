@@ -19,7 +19,7 @@ whole or not at all. Their rows are `Row`s whose cells are spans of the text lik
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import combinations
 from typing import Optional
 
@@ -55,8 +55,9 @@ class Cell:
     span: Span
     column: int
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The cell's text, stripped (read once: rows are read by many stages)."""
         return self.span.text.strip()
 
 
