@@ -262,3 +262,16 @@ def test_a_lost_postgresql_connection_ends_the_run_with_a_message_and_a_rerun_fi
         assert connection.execute(text("SELECT count(*) FROM contracts")).scalar() == count
         assert connection.execute(text("SELECT count(*) FROM line_items")).scalar() == 3 * count
     admin.dispose()
+
+
+def test_the_runs_own_database_and_report_inside_the_archive_are_not_listed_as_unsupported(tmp_path):
+    archive = tmp_path / "archive"
+    batchkit.write_contracts(archive, 1)
+    (archive / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    db = archive / "contracts.db"  # run_cli writes its report beside the database
+    for _ in range(2):  # the second run also meets the database's -wal and lock files
+        for earlier in archive.glob("report-*.json"):
+            earlier.unlink()
+        code, output, report = run_cli(archive, db)
+        assert code == 0, output
+        assert report["unsupported"] == {"count": 1, "files": [str(archive / "old.doc")]}

@@ -48,6 +48,9 @@ class RunReport:
     failures: dict[str, dict[str, Any]] = field(default_factory=dict)
     failed_files: list[dict[str, str]] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    #: paths the run writes itself (a SQLite database beside its -wal, -shm and lock files, the
+    #: report): when they lie inside the archive they are no contracts, nor unsupported ones
+    own_files: tuple[str, ...] = ()
     contracts: int = 0
     line_items: int = 0
     findings: Counter = field(default_factory=Counter)
@@ -60,8 +63,9 @@ class RunReport:
         self.skipped[reason] += count
 
     def add_unsupported(self, path: str) -> None:
-        """Name a file skipped because its type is not supported."""
-        self.unsupported.append(readable_path(path))
+        """Name a file skipped because its type is not supported (not one the run writes)."""
+        if not os.path.abspath(path).startswith(self.own_files or ("\0",)):
+            self.unsupported.append(readable_path(path))
 
     def add(self, payload: Payload, path: str) -> None:
         """Count a saved document, found at `path`."""
@@ -137,8 +141,9 @@ class RunReport:
                               _reason(failed["error"], failed["path"]))
             console.print(files)
         if self.unsupported:
-            skipped = Table(title=f"skipped, type not supported: {len(self.unsupported)} (convert them to PDF or "
-                            "text to include them)" + _first(len(self.unsupported)), title_justify="left")
+            console.print(f"skipped, type not supported: {len(self.unsupported)} (convert them to PDF or text to "
+                          "include them)" + _first(len(self.unsupported)), highlight=False)
+            skipped = Table()
             skipped.add_column("file", overflow="fold")
             for path in self.unsupported[:SHOWN_FILES]:
                 skipped.add_row(self._within(path))

@@ -19,11 +19,14 @@ import signal
 from enum import Enum
 from pathlib import Path
 from contextlib import ExitStack
-from typing import NoReturn, Optional
+from typing import TYPE_CHECKING, NoReturn, Optional
 
 import typer
 
 from pipeline.db.engine import DEFAULT_URL
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 #: Seconds per document before it is stopped: room for a few hundred scanned pages.
 DEFAULT_TIMEOUT = 1800.0
@@ -103,7 +106,8 @@ def run(
 
         out, err_console = Console(), Console(stderr=True)
         summary = RunReport(archive=str(archive), database=display_url(db), executor=executor.value,
-                            workers=pool.workers, extractor_version=EXTRACTOR_VERSION, force=force)
+                            workers=pool.workers, extractor_version=EXTRACTOR_VERSION, force=force,
+                            own_files=_written_by_the_run(engine, report))
         store = Store(engine, EXTRACTOR_VERSION)
         stopped = False
         try:
@@ -146,6 +150,15 @@ def _exit_at_once(signum: int, frame: object) -> None:
     """A second Ctrl-C: leave now (the database keeps what was committed)."""
     os.write(2, b"interrupted again: exiting now\n")
     os._exit(130)
+
+
+def _written_by_the_run(engine: Engine, report: Optional[Path]) -> tuple[str, ...]:
+    """Absolute paths of what the run writes: the SQLite file (its -wal, -shm and lock files
+    share its name as a prefix) and the JSON report."""
+    own = [str(report.resolve())] if report is not None else []
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        own.append(os.path.abspath(engine.url.database))
+    return tuple(own)
 
 
 def _fail(message: str) -> NoReturn:
