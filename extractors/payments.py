@@ -6,6 +6,10 @@ installment ("第 3 次付款：…"); invoicing sentences that pay nothing are 
 installments. A figure bounded by a cap ("核算费用最高不超过 N 元") is not an installment's
 amount, and a percent of a guarantee ("合同总价 8% 的履约保函") is not its share.
 
+Rows of a payment schedule table (extractors/payment_schedules.py) are installments
+too, in reading order with the sentences; a sentence that only points to the table
+("按下表支付：") is then none.
+
 Each installment leaves a `PaymentStatement` in `doc.statements.payments` (same
 order as `record.payments`) for the checks: its figures with their spans, its
 condition, whether it recurs, and `base`, what the percent is a share of as the
@@ -15,6 +19,7 @@ Words live in extractors/vocab/clauses.toml.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from decimal import Decimal
 from functools import lru_cache
 from typing import Iterator, Optional
@@ -23,6 +28,7 @@ import regex
 
 from extractors.common import WHITESPACE, as_written, doc_lines, sentences
 from extractors.lexicon import alternation, load
+from extractors.payment_schedules import schedule_rows
 from extractors.statements import PaymentStatement, Statement
 from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.numbers import (MONEY, MONEY_PREFIX, RATE, as_float, money_end, money_value,
@@ -75,6 +81,7 @@ def words() -> dict:
         "base_link": regex.compile(alternation(spec["percent_base"]["links"])),
         "total_phrase": regex.compile(r"(?:" + alternation(spec["percent_base"]["total_words"]) + r"|\s)+"),
         "section_words": spec["section_words"],
+        "table_pointer": regex.compile(alternation(spec["table_pointers"])),
     }
 
 
@@ -87,18 +94,30 @@ def payment_lines(doc: ContractDoc) -> list[Line]:
 
 
 def extract(doc: ContractDoc) -> ContractDoc:
-    payments: list[Payment] = []
-    statements: list[PaymentStatement] = []
+    schedule = schedule_rows(doc)
+    placed: list[tuple[int, PaymentStatement]] = [(row.line_number, row.statement) for row in schedule]
     for sentence in sentences(doc, payment_lines(doc)):
         found = read_installment(sentence)
-        if found is None:
+        if found is None or (schedule and points_to_schedule(sentence.text, found)):
             continue
-        for _ in range(times_paid(sentence.text, found)):
-            payments.append(to_payment(doc, found, len(payments)))
-            statements.append(found)
-    doc.record.payments = payments
-    doc.statements.payments = statements
+        placed += [(line_at(doc, sentence.start), found)] * times_paid(sentence.text, found)
+    placed.sort(key=lambda entry: entry[0])
+    doc.statements.payments = [found for _, found in placed]
+    doc.record.payments = [to_payment(doc, found, k) for k, found in enumerate(doc.statements.payments)]
     return doc
+
+
+def line_at(doc: ContractDoc, offset: int) -> int:
+    """The number of the line holding text offset `offset`."""
+    return bisect_right([line.start for line in doc.lines], offset) - 1
+
+
+def points_to_schedule(text: str, found: PaymentStatement) -> bool:
+    """Whether a sentence that states no figure only leads to the schedule table
+    ("甲方按下表向乙方支付："): the table's rows are the installments."""
+    if found.percent is not None or found.amount is not None:
+        return False
+    return words()["table_pointer"].search(text) is not None or text.rstrip().endswith((":", "："))
 
 
 def to_payment(doc: ContractDoc, found: PaymentStatement, index: int) -> Payment:
