@@ -29,6 +29,7 @@ from extractors.lexicon import load
 from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.units import cell_kind, price_figure
 from pipeline.document import ContractDoc, Line, Span
+from pipeline.price_lists import read_price_lists
 
 MIN_CELLS = 2
 MIN_SPACE_CELLS = 3
@@ -140,10 +141,14 @@ def find_tables(doc: ContractDoc) -> ContractDoc:
     if len(doc.rows) != len(doc.lines):
         doc.rows = [split_cells(line) for line in doc.lines]
     copied = read_copied_tables(doc.lines, doc.rows)
+    listed = read_price_lists(doc.lines, doc.rows)
+    for table, _ in listed:
+        for row in table.rows:
+            doc.rows[row.line.number] = row
     single_space_rows(doc.lines, doc.rows)
-    taken = {n for found in copied for n in found.lines}
+    taken = {n for found in copied for n in found.lines} | {n for _, numbers in listed for n in numbers}
     tables = [table for block in table_blocks(doc.lines, doc.rows, taken) for table in split_at_headers(block)]
-    tables += [found.table for found in copied]
+    tables += [found.table for found in copied] + [table for table, _ in listed]
     tables.sort(key=lambda t: (t.header or t.rows[0]).line.number)
     doc.tables = [settle_columns(table) for table in inherit_headers(tables, doc.lines)]
     return doc
