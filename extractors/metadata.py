@@ -24,7 +24,7 @@ import regex
 from extractors.common import as_written, paragraph_sentences, price_table_lines, prose_lines, sentences
 from extractors.lexicon import alternation, load
 from extractors.statements import Statement
-from extractors.values.cnmoney import find_cn_amounts
+from extractors.values.cnmoney import CN_AMOUNT_PATTERN, find_cn_amounts, parse_cn_amount
 from extractors.values.dates import DATE, months_between, parse_date
 from extractors.values.numbers import (MONEY, NUMBER, PERCENT, WAN, as_float, money_end, money_value,
                                       parse_small_int, to_decimal)
@@ -68,6 +68,9 @@ LINK_BEFORE_TOTAL = regex.compile(r"[)）]?\s*[,，]?\s*(?:即|也即|亦即)?\s
 TOTAL_LABEL_CLOSES = regex.compile(r"\s*(?:[(（][^()（）]{0,12}[)）])?\s*(?:$|[,，])")
 #: Cells set apart in columns on one line: a table row, not a sentence.
 COLUMN_GAP = regex.compile(r"\t| {3,}")
+#: The figure's 大写 in brackets after it, its closing bracket left to the link ("（大写：…元整").
+BRACKETED_WORDS_AFTER = regex.compile(r"\s*[(（]\s*(?:人民币)?\s*(?:大写)?\s*[:：]?\s*(?:人民币)?\s*(?P<w>"
+                                      + CN_AMOUNT_PATTERN.pattern + r")\s*")
 #: Words of a sum of the parts stated before it ("以上各项合计", "上述费用总计").
 SUMS_UP = regex.compile(r"以上|上述|前述|合计|共计|总计|总共|累计")
 NOT_A_TERM = r"提前|内|前|后|满|延续|超过|不少于|至少|以上|以内"
@@ -95,6 +98,7 @@ def patterns() -> dict[str, regex.Pattern]:
         "term_heading": regex.compile(alternation(vocab["term_headings"])),
         "not_term_heading": regex.compile(alternation(vocab["not_term_headings"])),
         "chrome": regex.compile(alternation(vocab["chrome_words"])),
+        "other_document": regex.compile(alternation(load("amounts")["other_documents"])),
         "excl_tax": regex.compile(r"(?:" + label("excl_tax") + r")\s*[:：为]?"),
         "tax_rate": regex.compile(
             r"(?:" + label("tax_rate") + r")\s*(?:为|是|[:：])?\s*(?P<n>\d+(?:\.\d+)?)\s*%"
@@ -308,19 +312,22 @@ def whole_date(text: str, found: regex.Match) -> bool:
 
 
 def service_period(doc: ContractDoc) -> Optional[tuple[tuple[date, Span], tuple[date, Span]]]:
+    """The first period from one date to a later one stated in the prose, past the periods a
+    sentence states after naming another document (the original contract's)."""
     pattern = patterns()["period"]
     for sentence in sentences(doc, prose_lines(doc, ("preamble", "clause", "annex"))):
         text = sentence.text
         if "年" not in text and not any(mark in text for mark in ".-/"):
             continue  # no date in it: spare the long pattern
-        match = pattern.search(text)
-        if not match:
-            continue
-        a = parse_date(match, "")
-        b = parse_date(match, "b_")
-        if a and b and b > a:
-            return ((a, sentence.sub(match.start("a"), match.end("a"))),
-                    (b, sentence.sub(match.start("b"), match.end("b"))))
+        for match in pattern.finditer(text):
+            if names_another_document(text[:match.start()]):
+                continue  # the original contract's period, recited by a supplementary agreement
+            a = parse_date(match, "")
+            b = parse_date(match, "b_")
+            if a and b and b > a:
+                return ((a, sentence.sub(match.start("a"), match.end("a"))),
+                        (b, sentence.sub(match.start("b"), match.end("b"))))
+            break
     return None
 
 
@@ -374,7 +381,8 @@ def total_statements(doc: ContractDoc) -> list[tuple[Statement, Optional[Stateme
     """
     readings, spelled = total_readings(doc)
     if not readings:
-        return []
+        spelled_sum = spelled_table_total(doc)
+        return [spelled_sum] if spelled_sum is not None else []
     checks = table_total_figures(doc) + [r.figure.value for r in readings]
     supported = [sum(same_amount(r.figure.value, v) for v in checks) > 1 for r in readings]
     best = max(range(len(readings)), key=lambda k: (supported[k], not readings[k].paying, -k))
@@ -404,6 +412,25 @@ def table_total_figures(doc: ContractDoc) -> list[Decimal]:
     return figures
 
 
+def spelled_table_total(doc: ContractDoc) -> Optional[tuple[Statement, Statement]]:
+    """The total of a contract that states it only on its price table's total line, in 大写
+    and in figures ("合计 | 人民币…元整（¥N）"): the last such line whose two agree."""
+    sum_line = patterns()["sum_line"]
+    found = None
+    for line in (doc.lines[n] for n in sorted(price_table_lines(doc))):
+        if not sum_line.search(line.text):
+            continue
+        figures = list(MONEY.finditer(line.text))
+        spelled = find_cn_amounts(line.text)
+        if len(figures) != 1 or len(spelled) != 1:
+            continue
+        value, (w_start, w_end, w_value) = money_value(figures[0]), spelled[0]
+        if value is not None and same_amount(value, w_value):
+            found = (Statement(value, line.span.sub(figures[0].start("n"), money_end(figures[0])), "total"),
+                     Statement(w_value, line.span.sub(w_start, w_end), "words"))
+    return found
+
+
 def total_readings(doc: ContractDoc) -> tuple[list[TotalReading], list[Statement]]:
     """Each statement of the contract total in the body's prose, one per sentence, in order,
     and the 大写 amounts stated alone under a contract-total label."""
@@ -424,7 +451,8 @@ def total_readings(doc: ContractDoc) -> tuple[list[TotalReading], list[Statement
         text = sentence.text
         for match in label.finditer(text):
             before = text[:match.start()]
-            if EXCL_TAX_BEFORE.search(before) or (match.group("weak") and names_a_part(before)):
+            if (EXCL_TAX_BEFORE.search(before) or (match.group("weak") and names_a_part(before))
+                    or names_another_document(PHRASE_START.split(before)[-1] + match.group())):
                 continue
             statement = total_after(sentence, match.end())
             if statement is None and match.group("strong"):
@@ -468,8 +496,9 @@ def opens_with_total(text: str) -> bool:
 def total_before(sentence: Span, start: int, end: int) -> Optional[tuple[Statement, Optional[Statement]]]:
     """The figure (and its 大写) stated right before a total label that closes the sentence's
     clause: "上述各项共计人民币…元整（¥N），即本合同总金额". The clause must sum up what came
-    before it (以上, 上述, 合计 …) and hold no installment or payment; the 大写 nearest the
-    figure is its words."""
+    before it (以上, 上述, 合计 …) and hold no installment or payment; the 大写 in brackets
+    right after the figure ("…元（大写：…元整），即本合同总价"), else the one nearest before it,
+    is its words."""
     text = sentence.text
     if not TOTAL_LABEL_CLOSES.match(text, end):
         return None
@@ -479,9 +508,12 @@ def total_before(sentence: Span, start: int, end: int) -> Optional[tuple[Stateme
     phrase_start = max(text.rfind(mark, 0, link.start()) for mark in "。；;") + 1
     phrase = text[phrase_start:link.start()]
     figures = list(MONEY.finditer(phrase))
-    if not figures or figures[-1].end() != len(phrase.rstrip()):
+    if not figures:
         return None
     figure = figures[-1]
+    spelled_after_figure = BRACKETED_WORDS_AFTER.fullmatch(phrase, figure.end())
+    if figure.end() != len(phrase.rstrip()) and spelled_after_figure is None:
+        return None
     before = phrase[:figure.start()]
     if (not SUMS_UP.search(before) or patterns()["installment"].search(before)
             or patterns()["payment_verb"].search(before)):
@@ -491,11 +523,22 @@ def total_before(sentence: Span, start: int, end: int) -> Optional[tuple[Stateme
         return None
     at = phrase_start
     statement = Statement(value, sentence.sub(at + figure.start("n"), at + money_end(figure)), "total")
+    if spelled_after_figure is not None:
+        w_value = parse_cn_amount(spelled_after_figure.group("w"))
+        if w_value is not None:
+            span = sentence.sub(at + spelled_after_figure.start("w"), at + spelled_after_figure.end("w"))
+            return statement, Statement(w_value, span, "words")
     words = None
     for w_start, w_end, w_value in find_cn_amounts(before[-TOTAL_WINDOW:]):
         offset = at + max(0, len(before) - TOTAL_WINDOW)
         words = Statement(w_value, sentence.sub(offset + w_start, offset + w_end), "words")
     return statement, words
+
+
+def names_another_document(text: str) -> bool:
+    """Whether `text` names another document than this one ("原合同金额", "原合同与本协议金额合计"):
+    the amount or period it states is that document's."""
+    return patterns()["other_document"].search(text) is not None
 
 
 def names_a_part(before: str) -> bool:
