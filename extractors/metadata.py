@@ -42,6 +42,9 @@ BREADCRUMB = regex.compile(r"\S\s*[>»›→]\s*\S")
 #: The name of a body alone on a line: Chinese characters, with bracketed parts ("某市某局（某办）").
 ORGANISATION = regex.compile(r"(?:\p{Han}|[(（]\p{Han}{1,12}[)）])+")
 MAX_ORGANISATION_CHARS = 30
+#: A project's name alone on a line: Chinese characters and digits, with bracketed parts.
+PROJECT_LINE = regex.compile(r"(?:\p{Han}|\d|[(（][\p{Han}\d]{1,12}[)）])+")
+BRACKETED = regex.compile(r"[(（][^()（）]{1,10}[)）]")
 MAX_PROJECT_CONTINUATION_CHARS = 36
 MAX_PROJECT_CONTINUATIONS = 3
 PROJECT_LOOKAHEAD = 6
@@ -163,14 +166,18 @@ def _cite(doc: ContractDoc, path: str, found: Optional[list[Span]]) -> Optional[
 
 
 def title(lines: list[Line]) -> Optional[list[Span]]:
-    """The document heading: the first short line naming a contract past any page chrome,
-    else the first naming a service or purchase, else the first line."""
+    """The document heading: the first short line naming a contract past any page chrome and
+    any document-type banner ("政府采购合同（服务类）"), else the first naming a service or
+    purchase, else the first line; an organisation's or project's line right above it opens it."""
     candidates = [ln for ln in lines[:TITLE_SCAN_LINES]
                   if ln.text.strip() and "\t" not in ln.text and not is_chrome(ln.text)]
     window = candidates[:TITLE_WINDOW]
     vocab = load("metadata")
+    past_banner = any(is_heading(ln.text, vocab["title_words"]) and not is_banner(ln.text) for ln in window)
     for words in (vocab["title_words"], vocab["weak_title_words"]):
         for i, line in enumerate(window):
+            if past_banner and is_banner(line.text):
+                continue
             following = candidates[i + 1].text.strip() if i + 1 < len(candidates) else ""
             tail = TITLE_TAIL.fullmatch(following) is not None
             if is_heading(line.text, words) or (tail and is_heading(line.text, vocab["weak_title_words"])):
@@ -178,10 +185,25 @@ def title(lines: list[Line]) -> Optional[list[Span]]:
                 if tail:
                     spans.append(_stripped(candidates[i + 1].span))
                 above = candidates[i - 1] if i > 0 else None
-                if above is not None and above.number == line.number - 1 and is_organisation_line(above.text):
+                if above is not None and above.number == line.number - 1 and is_heading_lead(above.text):
                     spans.insert(0, _stripped(above.span))  # "某市某局" ⏎ "某某服务合同": one heading
                 return spans
     return [_stripped(candidates[0].span)] if candidates else None
+
+
+def is_banner(text: str) -> bool:
+    """A document-type label above the heading ("政府采购合同（服务类）"), not a contract's name."""
+    return BRACKETED.sub("", text).strip() in load("metadata")["banner_lines"]
+
+
+def is_heading_lead(text: str) -> bool:
+    """The first line of a two-line heading: an organisation's name, or the project's
+    ("某市某某二期工程"), alone on a short line."""
+    text = text.strip()
+    return is_organisation_line(text) or (
+        0 < len(text) <= MAX_ORGANISATION_CHARS and PROJECT_LINE.fullmatch(text) is not None
+        and text.endswith(tuple(load("metadata")["heading_lead_endings"]))
+        and not any(w in text for w in load("metadata")["title_words"]))
 
 
 def is_organisation_line(text: str) -> bool:
