@@ -70,7 +70,8 @@ def vocab() -> dict:
         },
         "deducted": regex.compile(r"(?:" + alternation(spec["deduct_verbs"]) + r")[^\d，,。；;%‰]{0,8}?" + SUM.pattern),
         "fixed_column": regex.compile(r"(?:" + nouns + r")\s*[(（]\s*(?:万)?元"),
-        "base": regex.compile(alternation(list(bases))),
+        "base": regex.compile(alternation(list(bases)) + "".join(
+            f"|(?P<{base}>{'|'.join(patterns)})" for base, patterns in spec["base_patterns"].items())),
         "bases": bases,
     }
 
@@ -127,11 +128,12 @@ def bound_previous(previous: list[Found], cap: float) -> None:
 
 def base_of(text: str) -> Optional[str]:
     """The base named last before a rate; a specific base beats the contract total
-    when both stand right before it ("未履行部分合同金额的 30%")."""
+    when both stand right before it ("未履行部分合同金额的 30%"). A base is named by a
+    listed phrase or, failing one at that place, by a base pattern ("该软件当年维保费")."""
     matches = list(vocab()["base"].finditer(text))
     if not matches:
         return None
-    bases = [vocab()["bases"][m.group()] for m in matches]
+    bases = [vocab()["bases"].get(m.group()) or m.lastgroup for m in matches]
     near = [b for m, b in zip(matches, bases) if m.end() >= len(text) - NEAR_BASE_CHARS]
     specific = [b for b in near if b != "contract_total"]
     return specific[-1] if specific else bases[-1]
