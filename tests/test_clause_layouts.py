@@ -80,6 +80,31 @@ def test_a_verb_used_as_a_noun_pays_nothing():
     assert len(doc.record.payments) == 2
 
 
+SCHEDULE = ("甲方按下表向乙方支付：\n"
+            "期次\t付款条件\t支付比例\t支付金额（元）\n"
+            "第1期\t签约后10日内\t60%\t36000.00\n"
+            "第2期\t验收合格后\t{second}\t24000.00\n"
+            "合计\t\t100%\t60000.00")
+
+
+def test_schedule_table_rows_are_the_installments():
+    doc = with_clause(PAYMENTS, SCHEDULE.format(second="40%"))
+    assert [(p.percent, p.amount, p.condition) for p in doc.record.payments] == [
+        (0.6, 36000, "签约后10日内"), (0.4, 24000, "验收合格后")]
+    assert error_checks(doc) == []
+
+
+def test_a_schedule_row_whose_share_disagrees_is_a_finding():
+    doc = with_clause(PAYMENTS, SCHEDULE.format(second="30%"))
+    assert [(f.check, f.subject, f.found) for f in doc.record.findings if f.severity == "error"] == [
+        ("payment_percent", "payments[1].amount", 24000)]
+
+
+def test_a_price_table_is_no_schedule():
+    doc = with_clause(PAYMENTS, PAYMENTS + "\n序号\t服务内容\t单价\t数量\t金额\n1\t驻场运维\t5000\t12\t60000")
+    assert [(p.percent, p.amount) for p in doc.record.payments] == [(0.6, 36000), (0.4, 24000)]
+
+
 def penalty_keys(doc) -> list[tuple]:
     return [(p.rate, p.base, p.per_day, p.cap_rate, p.fixed_amount) for p in doc.record.penalties]
 
@@ -101,6 +126,9 @@ def penalty_keys(doc) -> list[tuple]:
     ("乙方违反廉洁约定的，处以罚金2500元。", [(None, None, False, None, 2500)]),
     ("双方约定违约金总计最高不超过8万元的违约金。", []),
     ("可用率低于 99.5% 时，乙方按当月服务费的 10% 计付违约金。", [(0.1, "monthly_fee", False, None, None)]),
+    ("模块故障未修复的，乙方按该模块当年运维费的 20% 支付违约金。", [(0.2, "service_fee", False, None, None)]),
+    ("巡检缺漏的，按该月实际结算服务费的 5% 支付违约金。", [(0.05, "settlement_fee", False, None, None)]),
+    ("乙方逾期的，每逾期一日按本变更协议金额的千分之二支付违约金。", [(0.002, "contract_total", True, None, None)]),
 ])
 def test_penalty_wordings(clause, expected):
     assert penalty_keys(with_clause(PENALTIES, clause)) == expected

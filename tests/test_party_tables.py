@@ -71,6 +71,8 @@ def test_a_role_in_brackets_after_a_noun_for_a_party_opens_its_block():
     assert keyvalues.read_label("测评机构（乙方）")[:2] == ("supplier", None)
     assert keyvalues.read_label("服务单位（乙方）")[:2] == ("supplier", None)
     assert keyvalues.read_label("采购单位（甲方）")[:2] == ("client", None)
+    assert keyvalues.read_label("审计人（乙方）")[:2] == ("supplier", None)
+    assert keyvalues.read_label("建设管理者（甲方）")[:2] == ("client", None)
     assert keyvalues.anchor_role("服务单位（乙方）：某某网络有限公司") == "supplier"
     # a field under a role in brackets stays a field, another noun stays unread
     assert keyvalues.read_label("联系人（甲方）")[:2] == ("client", "contact_person")
