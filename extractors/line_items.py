@@ -76,6 +76,8 @@ SECTION_LABEL = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]\s*
 ORDINAL_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]|[(（][一二三四五六七八九十]+[)）])")
 MAX_PERIOD_MONTHS = 120
 MAX_HEADING_GAP_LINES = 2
+#: A header cell's bracketed hint and spaces, around its word ("会议 次数（次）").
+HEADER_NOISE = regex.compile(r"[(（\[][^)）\]]*[)）\]]|\s")
 LABEL_NOISE = regex.compile(r"[(（][^)）]*(?:[)）]|$)|\s|[:：]")
 SEQ_OR_CODE = regex.compile(r"^\d{1,6}(?:\.\d{1,2})?$")
 QUANTITY_WITH_UNIT = regex.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s].{0,7})$")
@@ -613,7 +615,7 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
     basis, stated = price_basis_of(reading, note, note_basis, hints,
                                    unit_cell.text if unit_cell is not None else billing_unit,
                                    "piece" if sells_goods(table) else "month")
-    periods = periods_of(doc, path, reading, note, service_text, basis, hints.get("periods", ""))
+    periods = periods_of(doc, path, reading, note, service_text, basis, period_header_unit(table))
     if periods is None and quantity is not None:
         periods = infer_periods(unit_price, quantity, amount, basis, term)
         if periods is not None:
@@ -762,17 +764,28 @@ def price_basis_of(reading: RowReading, note: str, note_basis: Optional[str], hi
     return default, False
 
 
+def period_header_unit(table: Table) -> str:
+    """The unit a periods column counts when its cells write none: 年 under 服务期（年）, 次
+    under 会议次数, else months."""
+    column = table.role_column("periods")
+    if column is None:
+        return "月"
+    if "年" in column.hint:
+        return "年"
+    return "次" if HEADER_NOISE.sub("", column.cell.text).endswith("次数") else "月"
+
+
 def periods_of(doc: ContractDoc, path: str, reading: RowReading, note: str, service: str,
-               basis: str, hint: str) -> Optional[Decimal]:
+               basis: str, header_unit: str) -> Optional[Decimal]:
     """The periods a row bills as stated: its periods cell (in the header's unit when the cell
-    has none: 服务期（月）), a count of visits, or the term its note gives."""
+    has none: 服务期（月）, 会议次数), a count of visits, or the term its note gives."""
     cell = reading.values.get("periods")
     if cell is not None:
         match = PERIOD_CELL.match(cell.text)
         value = Decimal(match.group("n")) if match else price_figure(cell.text)
         if value is not None:
             doc.cite(f"{path}.periods", cell.span)
-            unit = match.group("unit") if match else ("年" if "年" in hint else "月")
+            unit = match.group("unit") if match else header_unit
             if basis == "month" and unit == "年":
                 return value * 12
             if basis == "year" and unit in ("个月", "月"):
@@ -855,6 +868,8 @@ def normalize(reading, service: str, unit_price: Optional[Decimal], quantity: Op
         rule = service_unit_rule(service)
         if rule is not None:
             base, count = rule.base, rule.factor
+        elif basis == "time":
+            base = "time"  # priced per 次 with no unit: it counts times
     quantity_base = quantity * count if quantity is not None else None
     price_month = None
     if unit_price is not None and basis in ("month", "year") and count:

@@ -150,8 +150,44 @@ def find_tables(doc: ContractDoc) -> ContractDoc:
     tables = [table for block in table_blocks(doc.lines, doc.rows, taken) for table in split_at_headers(block)]
     tables += [found.table for found in copied] + [table for table, _ in listed]
     tables.sort(key=lambda t: (t.header or t.rows[0]).line.number)
-    doc.tables = [settle_columns(table) for table in inherit_headers(tables, doc.lines)]
+    doc.tables = [settle_columns(part_joined_cells(table)) for table in inherit_headers(tables, doc.lines)]
     return doc
+
+
+def part_joined_cells(table: Table) -> Table:
+    """Rows of a space-aligned table that hold fewer cells than its header because a single
+    space parted two cells (wide characters pad a column less: "会商（高清） 元/次", "36000 1"):
+    such a cell is parted (see `_parted`) when exactly as many cells part as the row lacks."""
+    if table.header is None:
+        return table
+    width = table.header.width
+    for n, row in enumerate(table.rows):
+        missing = width - row.width
+        if missing <= 0 or "\t" in row.line.text or "|" in row.line.text or len(row.cells) + missing != width:
+            continue
+        parted = [_parted(cell) for cell in row.cells]
+        if sum(1 for p in parted if p is not None) != missing:
+            continue
+        cells: list[Cell] = []
+        for cell, parts in zip(row.cells, parted):
+            for span in parts or [cell.span]:
+                cells.append(Cell(span, len(cells)))
+        table.rows[n] = Row(row.line, cells, width)
+    return table
+
+
+def _parted(cell: Cell) -> Optional[list[Span]]:
+    """A cell's two parts around its one single space, when they are two figures ("36000 1")
+    or a name and a price basis ("会商（高清） 元/次"); a figure and its unit ("36 个月") stay one."""
+    text = cell.span.text
+    if text.count(" ") != 1:
+        return None
+    at = text.index(" ")
+    left, right = text[:at].strip(), text[at + 1:].strip()
+    kinds = (cell_kind(left), cell_kind(right))
+    if kinds == ("number", "number") or (kinds == ("text", "basis") and "/" in right):
+        return [cell.span.sub(0, at), cell.span.sub(at + 1, len(text))]
+    return None
 
 
 def settle_columns(table: Table) -> Table:

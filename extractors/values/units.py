@@ -97,12 +97,21 @@ def read_unit(written: str, context: str = "", tb_is_1024: bool = False) -> Opti
         if tb_is_1024 and measure == "storage" and name.startswith("T"):
             factor = Decimal(1024)
         return UnitReading(text, count * factor, spec["base"])
-    base = table["counts"].get(name)
+    base = counted_base(name, context + " " + text)
     if base is None:
         return None
     if base == "item":
         base = service_unit(context) or "item"
     return UnitReading(text, count, base)
+
+
+def counted_base(name: str, context: str) -> Optional[str]:
+    """The base name of a count-like unit, read in its context where the unit counts
+    different things ([count_hints]: 条 of messages, else of lines)."""
+    for base, words in load("units").get("count_hints", {}).get(name, {}).items():
+        if any(word in context for word in words):
+            return base
+    return load("units")["counts"].get(name)
 
 
 @dataclass(frozen=True)
