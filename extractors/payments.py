@@ -8,7 +8,7 @@ amount, and a percent of a guarantee ("合同总价 8% 的履约保函") is not 
 
 Rows of a payment schedule table (extractors/payment_schedules.py) are installments
 too, in reading order with the sentences; a sentence that only points to the table
-("按下表支付：") is then none.
+("按下表支付：") or restates one of its rows is then none.
 
 Each installment leaves a `PaymentStatement` in `doc.statements.payments` (same
 order as `record.payments`) for the checks: its figures with their spans, its
@@ -28,7 +28,7 @@ import regex
 
 from extractors.common import WHITESPACE, as_written, doc_lines, sentences
 from extractors.lexicon import alternation, load
-from extractors.payment_schedules import schedule_rows
+from extractors.payment_schedules import ScheduleRow, schedule_rows
 from extractors.statements import PaymentStatement, Statement
 from extractors.values.cnmoney import find_cn_amounts
 from extractors.values.numbers import (MONEY, MONEY_PREFIX, RATE, as_float, money_end, money_value,
@@ -98,7 +98,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
     placed: list[tuple[int, PaymentStatement]] = [(row.line_number, row.statement) for row in schedule]
     for sentence in sentences(doc, payment_lines(doc)):
         found = read_installment(sentence)
-        if found is None or (schedule and points_to_schedule(sentence.text, found)):
+        if found is None or (schedule and restates_schedule(sentence.text, found, schedule)):
             continue
         placed += [(line_at(doc, sentence.start), found)] * times_paid(sentence.text, found)
     placed.sort(key=lambda entry: entry[0])
@@ -112,12 +112,19 @@ def line_at(doc: ContractDoc, offset: int) -> int:
     return bisect_right([line.start for line in doc.lines], offset) - 1
 
 
-def points_to_schedule(text: str, found: PaymentStatement) -> bool:
-    """Whether a sentence that states no figure only leads to the schedule table
-    ("甲方按下表向乙方支付："): the table's rows are the installments."""
-    if found.percent is not None or found.amount is not None:
-        return False
-    return words()["table_pointer"].search(text) is not None or text.rstrip().endswith((":", "："))
+def restates_schedule(text: str, found: PaymentStatement, schedule: list[ScheduleRow]) -> bool:
+    """Whether an installment sentence adds nothing to the schedule table: it states no
+    figure and only leads to the table ("甲方按下表向乙方支付："), or it states the share
+    and sum of one of its rows again."""
+    if found.percent is None and found.amount is None:
+        return words()["table_pointer"].search(text) is not None or text.rstrip().endswith((":", "："))
+    return any(figures(found) == figures(row.statement) for row in schedule)
+
+
+def figures(found: PaymentStatement) -> tuple[Optional[Decimal], Optional[Decimal]]:
+    """The share and the sum an installment states, as values."""
+    return (found.percent.value if found.percent is not None else None,
+            found.amount.value if found.amount is not None else None)
 
 
 def to_payment(doc: ContractDoc, found: PaymentStatement, index: int) -> Payment:

@@ -100,6 +100,11 @@ def test_a_schedule_row_whose_share_disagrees_is_a_finding():
         ("payment_percent", "payments[1].amount", 24000)]
 
 
+def test_a_sentence_restating_a_schedule_row_is_no_installment_of_its_own():
+    doc = with_clause(PAYMENTS, "首期款为合同总价的60%，即36000元，签约后支付。\n" + SCHEDULE.format(second="40%"))
+    assert [(p.percent, p.amount) for p in doc.record.payments] == [(0.6, 36000), (0.4, 24000)]
+
+
 def test_a_price_table_is_no_schedule():
     doc = with_clause(PAYMENTS, PAYMENTS + "\n序号\t服务内容\t单价\t数量\t金额\n1\t驻场运维\t5000\t12\t60000")
     assert [(p.percent, p.amount) for p in doc.record.payments] == [(0.6, 36000), (0.4, 24000)]
