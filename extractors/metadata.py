@@ -198,12 +198,13 @@ def is_banner(text: str) -> bool:
 
 def is_heading_lead(text: str) -> bool:
     """The first line of a two-line heading: an organisation's name, or the project's
-    ("某市某某二期工程"), alone on a short line."""
+    ("某市某某二期工程"), alone on a short line; a line naming a service or purchase
+    ("某某服务采购项目") is a heading of its own instead."""
     text = text.strip()
     return is_organisation_line(text) or (
         0 < len(text) <= MAX_ORGANISATION_CHARS and PROJECT_LINE.fullmatch(text) is not None
         and text.endswith(tuple(load("metadata")["heading_lead_endings"]))
-        and not any(w in text for w in load("metadata")["title_words"]))
+        and not any(w in text for w in load("metadata")["title_words"] + load("metadata")["weak_title_words"]))
 
 
 def is_organisation_line(text: str) -> bool:

@@ -15,11 +15,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Iterable, Optional
 
+from extractors.common import as_written
 from extractors.statements import Statement
 from extractors.values.dates import months_between
 from extractors.values.numbers import as_float, decimals
 from pipeline.document import ContractDoc, Span
-from pipeline.resolve import (SCALES, SUM_TOLERANCE, base_of_percent, close, dec, low_confidence, parts_reconcile,
+from pipeline.resolve import (SCALES, SUM_TOLERANCE, base_of_percent, borne_out_total, close, dec, low_confidence,
+                              parts_reconcile,
                               period_readings, resolved, stated_as, states_another_amount,
                               subtotal_values)
 from schemas import Finding
@@ -31,9 +33,30 @@ RATE_TOLERANCE = Decimal("0.001")
 
 def run_checks(doc: ContractDoc) -> ContractDoc:
     doc.record.findings = []
+    settle_total(doc)
     for check in CHECKS:
         check(doc)
     return doc
+
+
+def settle_total(doc: ContractDoc) -> None:
+    """Take as the record's total the statement of it that the rows and installments bear out,
+    when it is not the one the extractor took; the others stay statements to compare."""
+    best = borne_out_total(doc)
+    if best is None:
+        return
+    statements = doc.statements.totals
+    figure, words = statements[best]
+    doc.statements.totals = [statements[best]] + [s for k, s in enumerate(statements) if k != best]
+    meta = doc.record.contract
+    meta.total_amount = as_float(figure.value)
+    doc.cite("contract.total_amount", figure.span)
+    meta.total_amount_in_words = as_written(words.span) if words is not None else None
+    doc.evidence.pop("contract.total_amount_in_words", None)
+    if words is not None:
+        doc.cite("contract.total_amount_in_words", words.span)
+    doc.statements.total_in_words = words
+    resolved(doc, "contract.total_amount", f"the rows and installments bear out {figure.value}", figure.value)
 
 
 def add(doc: ContractDoc, check: str, subject: str, expected, found, severity: str = "error",
@@ -294,7 +317,7 @@ def part_values(doc: ContractDoc) -> set[Decimal]:
 
 
 def check_restated_amounts(doc: ContractDoc) -> None:
-    statements: list[Statement] = [s for s, _ in doc.statements.totals]
+    statements: list[Statement] = sorted((s for s, _ in doc.statements.totals), key=lambda s: s.span.start)
     statements += doc.statements.table_totals
     statements = [s for s in statements if not states_another_amount(s.span)]
     if statements:

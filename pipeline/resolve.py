@@ -27,6 +27,8 @@ MAX_SUBSET_ITEMS = 12
 #: Below this OCR confidence a figure is not trusted enough to call it contradictory.
 LOW_CONFIDENCE = 0.80
 SUM_TOLERANCE = Decimal("0.011")
+#: How far an installment may be from its percent of the total (its rounding to the cent).
+PERCENT_TOLERANCE = Decimal("0.01")
 SENTENCE_BOUNDS = ("。", "；", ";", "\n")
 #: A figure misread by a factor of 万: in 万元 where 元 was meant, or the other way round.
 SCALES = (Decimal(10000), Decimal(1) / Decimal(10000))
@@ -139,3 +141,30 @@ def low_confidence(doc: ContractDoc, paths: Iterable[str]) -> Optional[str]:
 
 def resolved(doc: ContractDoc, subject: str, reading: str, value: Optional[Decimal] = None) -> None:
     doc.resolutions.append(Resolution(subject, reading, None if value is None else float(value)))
+
+
+def arithmetic_support(doc: ContractDoc, value: Decimal) -> int:
+    """How many of the document's own sums bear out `value` as its total: the rows' sum, the
+    installments' sum, and each installment that is its stated percent of `value`."""
+    record = doc.record
+    support = 0
+    for amounts in ([dec(item.amount) for item in record.line_items], [dec(p.amount) for p in record.payments]):
+        if amounts and None not in amounts and close(sum(amounts, Decimal(0)), value):
+            support += 1
+    for payment in record.payments:
+        percent, amount = dec(payment.percent), dec(payment.amount)
+        if percent and amount is not None and abs(value * percent - amount) <= PERCENT_TOLERANCE:
+            support += 1
+    return support
+
+
+def borne_out_total(doc: ContractDoc) -> Optional[int]:
+    """The index in `doc.statements.totals` of a later statement of the total that the
+    document's arithmetic bears out better than the one the record took, if any (a tie keeps
+    the record's)."""
+    statements = doc.statements.totals
+    if len(statements) < 2:
+        return None
+    support = [arithmetic_support(doc, figure.value) for figure, _ in statements]
+    best = max(range(len(statements)), key=lambda k: (support[k], k == 0))
+    return best if best != 0 else None

@@ -74,3 +74,19 @@ def test_a_percent_of_a_total_read_in_wan_yuan_finds_its_base():
     doc.record.contract.total_amount = 74.0  # a table in 万元 whose caption said so
     assert base_of_percent(doc, Decimal("0.3"), Decimal(222000), Decimal("0.01")) == "the contract total read in 万元"
     assert base_of_percent(doc, Decimal("0.3"), Decimal(200000), Decimal("0.01")) is None
+
+
+def test_a_later_total_the_installments_bear_out_is_the_total():
+    text = ("1、本合同总价为人民币 80000.00 元。\n"
+            "2、合同签订后支付合同总价的50%，即人民币 25000.00 元；验收后支付合同总价的50%，即人民币 25000.00 元。\n"
+            "3、本合同总价款为人民币 50000.00 元。\n")
+    doc = extract_text(HEAD + text, "r.txt")
+    assert doc.record.contract.total_amount == 50000
+    assert [(f.check, f.expected, f.found) for f in doc.record.findings] == [("restated_amount", 80000, 50000)]
+
+
+def test_a_tie_keeps_the_first_statement_of_the_total():
+    text = "1、本合同总价为人民币 80000.00 元。\n2、本合同总价款为人民币 50000.00 元。\n"
+    doc = extract_text(HEAD + text, "r.txt")
+    assert doc.record.contract.total_amount == 80000
+    assert [(f.check, f.found) for f in doc.record.findings] == [("restated_amount", 50000)]
