@@ -8,7 +8,9 @@ can compare restatements; the record's total comes first there. An installment
 ("支付…第一笔…服务费用X元") or one fee ("扩展服务费用为X元") is no statement of the
 total; among the statements the first plain one is the total, unless another is
 supported by the document's own arithmetic (its price table's total, or a second
-statement of the same figure) and it is not.
+statement of the same figure) and it is not. A figure or period stated after words
+naming another document (原合同…, in a supplementary agreement's recital) is that
+document's, not this one's.
 """
 from __future__ import annotations
 
