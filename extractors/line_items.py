@@ -17,7 +17,10 @@ periods stated in a note or configuration column or in the service text
 fill what the cells leave open; where the document states no price basis, the
 row's own arithmetic picks monthly or yearly. A group row ("一 | 计算服务") names
 the section of the rows under it, and a numbered heading right above a table
-((二)增值服务) that of its rows.
+((二)增值服务) that of its rows. In a table with a rate column (维保费率, 监理费率) the price
+column is the base the rate applies to: the unit price is base × rate when the row's
+arithmetic bears it out (else null), and a rate × base row without a price gives only its
+service and amount.
 """
 from __future__ import annotations
 
@@ -97,6 +100,8 @@ class RowReading:
     line: Optional[Row] = None
     #: roles whose cell holds a dash or 无 ("—" under 租期（月）)
     blank: set[str] = field(default_factory=set)
+    #: the rate the row's price is taken at ("15%" under 维保费率), when the table has a rate column
+    rate: Optional[Decimal] = None
 
 
 @dataclass
@@ -422,6 +427,10 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
     reading = RowReading(line=row)
     if aligned and table.header is not None:
         reading.blank = {role_at[c.column] for c in blank}
+    if "rate" in table.roles:
+        rates = [c for c in cells if RATE_CELL.fullmatch(c.text)]
+        cells = [c for c in cells if c not in rates]
+        reading.rate = Decimal(RATE_CELL.fullmatch(rates[0].text).group("n")) / 100 if len(rates) == 1 else None
     note_column = table.role_column("note")
     if note_column is not None and cells and cell_kind(cells[-1].text) == "text":
         if not aligned or cells[-1].column == note_column.column:
@@ -457,6 +466,7 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
 
 
 EMPTY_MARK = regex.compile(r"^(?:[—–\-/]+|无)$")
+RATE_CELL = regex.compile(r"\s*(?P<n>\d+(?:\.\d+)?)\s*[%％]\s*")
 NUMERIC_OR_PERIODS = ("unit_price", "quantity", "amount", "periods")
 
 
@@ -607,6 +617,10 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
         return None
 
     unit_price, quantity, amount = figure("unit_price"), figure("quantity"), figure("amount")
+    if "rate" in table.roles:
+        if unit_price is None:  # a rate × base row: only its service and amount are prices
+            return rated_item(doc, path, index, reading, service, amount)
+        unit_price = rated_price(unit_price, quantity, reading.rate, amount)
     note_unit, note_basis = note_pricing(reading.note, service_text)
     billing_unit, unit_span = billing_unit_of(reading, note_unit)
     if billing_unit is None and table.role_column("billing_unit") is None:
@@ -625,8 +639,8 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
     elif not stated:
         basis, periods = agreeing_reading(unit_price * quantity if unit_price is not None else None,
                                           amount, basis, periods)
-        if basis == "month" and periods == 1 and "periods" not in table.roles:
-            basis = "piece"  # no basis stated and the row bills its price once: bought once
+        if basis == "month" and periods == 1 and ("periods" not in table.roles or "periods" in reading.blank):
+            basis = "piece"  # no basis stated, no periods ("—") and the row bills its price once: bought once
     elif bills_once(reading, unit_price, quantity, amount):
         basis, periods = "piece", Decimal(1)
     reading_unit = read_unit(billing_unit, service_text, tb_is_1024) if billing_unit else None
@@ -641,6 +655,26 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
         seq=index + 1, section=reading.section, service=service,
         unit_price=as_float(unit_price), quantity=as_float(quantity), billing_unit=billing_unit,
         price_basis=basis, periods=as_float(periods), amount=as_float(amount), normalized=normalized)
+
+
+def rated_price(base_price: Decimal, quantity: Optional[Decimal], rate: Optional[Decimal],
+                amount: Optional[Decimal]) -> Optional[Decimal]:
+    """The unit price of a row whose price column is the base a rate applies to (a licence
+    price under 维保费率): base × rate when the row's arithmetic bears it out, else None."""
+    if rate is None or amount is None:
+        return None
+    price = base_price * rate
+    return price if _agrees(price * (quantity or 1), amount) else None
+
+
+def rated_item(doc: ContractDoc, path: str, index: int, reading: RowReading, service: Optional[str],
+               amount: Optional[Decimal]) -> LineItem:
+    """A row priced as a rate of a base (监理费率 × 计费基数) or at a fixed sum in such a table:
+    no unit price, quantity, basis or periods."""
+    if service:
+        doc.cite(f"{path}.service", reading.service)
+    return LineItem(seq=index + 1, section=reading.section, service=service, amount=as_float(amount),
+                    normalized=NormalizedQuantity())
 
 
 def sells_goods(table: Table) -> bool:
