@@ -73,6 +73,8 @@ LINK_BEFORE_TOTAL = regex.compile(r"[)）]?\s*[,，]?\s*(?:即|也即|亦即)?\s
 TOTAL_LABEL_CLOSES = regex.compile(r"\s*(?:[(（][^()（）]{0,12}[)）])?\s*(?:$|[,，])")
 #: Cells set apart in columns on one line: a table row, not a sentence.
 COLUMN_GAP = regex.compile(r"\t| {3,}")
+#: A few characters naming the service before a total label ("监理服务费总额为…", "运维合同总价…").
+TOTAL_QUALIFIER = regex.compile(r"^\p{Han}{1,4}?(?=" + alternation(load("metadata")["labels"]["total"]) + r")")
 #: The figure's 大写 in brackets after it, its closing bracket left to the link ("（大写：…元整").
 BRACKETED_WORDS_AFTER = regex.compile(r"\s*[(（]\s*(?:人民币)?\s*(?:大写)?\s*[:：]?\s*(?:人民币)?\s*(?P<w>"
                                       + CN_AMOUNT_PATTERN.pattern + r")\s*")
@@ -514,7 +516,7 @@ def opens_with_total(text: str) -> bool:
     ("合同总价：人民币…"); a label and its figure set apart in columns ("项目总价（元）    N")
     are the table's own sum row."""
     text = text.strip()
-    match = patterns()["total"].match(LIST_PREFIX_AT_START.sub("", text))
+    match = patterns()["total"].match(TOTAL_QUALIFIER.sub("", LIST_PREFIX_AT_START.sub("", text), count=1))
     return match is not None and match.group("strong") is not None and not COLUMN_GAP.search(text)
 
 
