@@ -195,6 +195,9 @@ def settle_columns(table: Table) -> Table:
     成交单价) the one the row arithmetic uses (price × quantity × periods = amount), none when
     the rows do not tell; a basis column (计费单位) whose cells are units (台, 100GB) is the unit."""
     prices = [c for c in table.columns if c.role == "unit_price"]
+    if len(prices) > 1 and table.role_column("amount") is None:
+        table.columns = amount_among_prices(table, prices)
+        prices = [c for c in table.columns if c.role == "unit_price"]
     if len(prices) > 1:
         chosen = arithmetic_price(table, prices)
         table.columns = [c for c in table.columns if c.role != "unit_price" or c is chosen]
@@ -235,6 +238,44 @@ def arithmetic_price(table: Table, prices: list[HeaderColumn]) -> Optional[Heade
 
 
 PRICE_FIT_TOLERANCE = 0.01
+COUNTED_FIGURE = regex.compile(r"^\s*(?P<n>\d+(?:\.\d+)?)\s*\D")
+
+
+def amount_among_prices(table: Table, prices: list[HeaderColumn]) -> list[HeaderColumn]:
+    """The columns with a price column turned into the amount when it is what another price
+    column, times the quantity (and the periods, where the row's basis counts them), gives on
+    every row ("单价 4.80元/平方米·月 … 年服务费 725,760.00"); unchanged when no single pair fits."""
+    quantity, periods = table.role_column("quantity"), table.role_column("periods")
+    if quantity is None:
+        return table.columns
+    pairs = [(price, total) for price in prices for total in prices
+             if price is not total and _sums_rows(table, price, total, quantity, periods)]
+    if len(pairs) != 1:
+        return table.columns
+    total = pairs[0][1]
+    return [HeaderColumn(c.column, "amount", "", c.cell) if c is total else c for c in table.columns]
+
+
+def _sums_rows(table: Table, price: HeaderColumn, total: HeaderColumn, quantity: HeaderColumn,
+               periods: Optional[HeaderColumn]) -> bool:
+    """Whether price × quantity (× periods, or once for a price per year) is the total on every
+    row that states them, and on at least two."""
+    checked = 0
+    for row in table.rows:
+        at = {cell.column: price_figure(cell.text) for cell in row.cells}
+        for cell in row.cells:  # a count with its unit ("6台", "12600㎡")
+            counted = COUNTED_FIGURE.match(cell.text) if cell.column == quantity.column else None
+            if counted and cell_kind(cell.text) == "unit":
+                at[cell.column] = price_figure(counted.group("n"))
+        figures = [at.get(price.column), at.get(quantity.column), at.get(total.column)]
+        if any(f is None for f in figures):
+            continue
+        once = figures[0] * figures[1]
+        products = [once] + ([once * at[periods.column]] if periods and at.get(periods.column) else [])
+        if not any(abs(product - figures[2]) <= PRICE_FIT_TOLERANCE for product in products):
+            return False
+        checked += 1
+    return checked >= 2
 
 
 def inherit_headers(tables: list[Table], lines: list[Line]) -> list[Table]:
@@ -540,6 +581,14 @@ def header_role(cell_text: str) -> Optional[tuple[str, str]]:
     bare = SPACES.sub("", HEADER_HINT.sub("", cell_text)).strip(":：")
     if not bare or len(bare) > 12:
         return None
+    found = _bare_role(bare, hints)
+    if found is None and "/" in bare:  # "服务区域/项目": either word names the column
+        found = next(filter(None, (_bare_role(part, hints) for part in bare.split("/") if part)), None)
+    return found
+
+
+def _bare_role(bare: str, hints: list[str]) -> Optional[tuple[str, str]]:
+    """(role, hint) of a header word with its bracketed hints removed."""
     implied = load("tables")["implied_hints"].get(bare)
     if implied is not None and not hints:
         hints = [implied]
