@@ -49,6 +49,8 @@ WORD = regex.compile(r"\S+")
 SPACES = regex.compile(r"\s+")  # OCR's stray spaces in a header word, or a header cell wrapped over two lines
 SENTENCE_MARK = regex.compile(r"[。；;]")
 HEADING = regex.compile(r"^\s*(第\s*[一二三四五六七八九十百\d]+\s*[条章]|附件)")
+#: A table's caption ("表二  集成服务", "附表1：设备清单"): the table before it has ended.
+CAPTION = regex.compile(r"^\s*附?表\s*[一二三四五六七八九十\d]+(?:\s|[:：、.．]|$)")
 
 
 @dataclass
@@ -471,7 +473,7 @@ def table_blocks(lines: list[Line], rows: list[Optional[Row]], taken: frozenset[
     pending: list[Row] = []
     gap = 0
     for line, row in zip(lines, rows):
-        if line.number in taken:
+        if line.number in taken or CAPTION.match(line.text):
             if current:
                 blocks.append(current + _trailing_sums(pending))
             current, pending, gap = [], [], 0

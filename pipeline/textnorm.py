@@ -393,14 +393,19 @@ def repeated_lines(paged: str) -> set[str]:
 
 
 def furniture_spans(text: str, repeated: set[str]) -> list[tuple[int, int]]:
-    """Spans of the lines of `text` whose key is among the `repeated` ones."""
+    """Spans of the lines of `text` whose key is among the `repeated` ones, and of a line right
+    after a page footer that repeats the footer's words (the next page's running header). A
+    marked line above all content heads the first page: the title under it is no header."""
     if not repeated:
         return []
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    pos = 0
+    pos, footer, content = 0, "", False
     for line in text.split("\n"):
         key = furniture_key(line)
-        if key and key in repeated:
+        if key and (key in repeated or key + PAGE_MARKER_KEY == footer):
             spans[key].append((pos, pos + len(line)))
+        if key:
+            footer = key if content and key in repeated and key.endswith(PAGE_MARKER_KEY) else ""
+            content = content or key not in repeated
         pos += len(line) + 1
     return sorted(s for group in spans.values() for s in group)
