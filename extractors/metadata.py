@@ -53,6 +53,7 @@ PROJECT_LOOKAHEAD = 6
 LIST_PREFIX = r"(?:[一二三四五六七八九十\d]{1,3}\s*[、.．]\s*|[(（]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]\s*)?"
 HEADING_START = regex.compile(r"^\s*(?:第\s*[一二三四五六七八九十百\d]+\s*[条章]|[一二三四五六七八九十]+\s*[、.．])")
 TOTAL_WINDOW = 80
+RECITAL_WINDOW = 20
 TERM_WINDOW = 40
 TOTAL_GAP = regex.compile(r"(?:[\s()（）:：为是约共计合人民币含税小写大写¥￥、,，的即" + "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正"
                           + r"]|[(（][^()（）\d]{1,12}[)）])*")
@@ -94,6 +95,8 @@ def patterns() -> dict[str, regex.Pattern]:
             r"^\s*" + LIST_PREFIX + r"(?:" + alternation(words) + r")\s*[:：]\s*(?P<v>.*?)\s*$")
             for i, words in enumerate(vocab["labels"]["project_name"])},
         "signed_label": regex.compile(r"(?:" + label("signed_date") + r")\s*[:：]?\s*"),
+        "signed_recital": regex.compile(r"于\s*(?P<date>" + DATE.pattern + r")[^。；;《》\n]{0," + str(RECITAL_WINDOW)
+                                        + r"}?(?:" + alternation(vocab["signing_verbs"]) + r")"),
         **{f"term{i}": regex.compile(
             r"(?:" + alternation(words) + r")(?:(?!" + NOT_A_TERM + r")[^。；;\n]){0," + str(TERM_WINDOW) + r"}?(?<![\d.])(?P<n>\d{1,3}|[一二三四五六七八九十两]+)\s*"
             r"(?P<u>个月|年)(?!\s*\d{1,2}\s*月)(?!度|底|初)") for i, words in enumerate(vocab["labels"]["term"])},
@@ -316,6 +319,9 @@ def signed_date(doc: ContractDoc) -> Optional[tuple[date, Span]]:
                 parsed = parse_date(found)
                 if parsed:
                     return parsed, line.span.sub(found.start(), found.end())
+    recital = recital_date(doc)
+    if recital:
+        return recital
     late = [s for s in doc.sections if s.kind in ("signature", "annex")]
     clauses = [s for s in doc.sections if s.kind == "clause"]
     start_line = clauses[-1].first_line if clauses else 0
@@ -328,6 +334,20 @@ def signed_date(doc: ContractDoc) -> Optional[tuple[date, Span]]:
             parsed = parse_date(found[0])
             if parsed:
                 return parsed, line.span.sub(found[0].start(), found[0].end())
+    return None
+
+
+def recital_date(doc: ContractDoc) -> Optional[tuple[date, Span]]:
+    """The date of the opening sentence that says when the parties sign ("本合同由双方于DATE在某地
+    签订"): a sentence naming another document (《…》) states that document's date instead."""
+    pattern = patterns()["signed_recital"]
+    for line in prose_lines(doc, ("preamble",)):
+        match = pattern.search(line.text)
+        if match:
+            found = DATE.match(line.text, match.start("date"))
+            parsed = parse_date(found) if found else None
+            if parsed:
+                return parsed, line.span.sub(found.start(), found.end())
     return None
 
 

@@ -43,6 +43,7 @@ HAN_NAME = regex.compile(r"[\p{Han}· ]+")
 ALIAS = regex.compile(r"\s*[(（]\s*以下(?:简称|称)[^)）]*[)）]\s*$")
 LIST_MARKER = regex.compile(r"^\s*(?:\d+\s*[、.．)）](?!\d)|[(（]\s*[\d一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．])\s*")
 PROSE_MARKS = regex.compile(r"[，,。；;！!？?]")
+PARTY_SEPARATOR = regex.compile(r"[；;。]")  # what parts two parties introduced in one sentence
 MAX_HEADING_ANCHOR_CHARS = 16
 COMPOUND_LABEL = regex.compile(r"[/、及和]")
 POSTCODE_TAIL = regex.compile(r"\s+\d{6}$")
@@ -226,7 +227,7 @@ class KeyValueReader:
             return False
         found = False
         line_role: Optional[str] = None
-        self.read_columns(keys)
+        sequence = self.read_columns(text, keys)
         for n, found_key in enumerate(keys):
             end = keys[n + 1].start if n + 1 < len(keys) else len(text)
             value_span = _trim(line.span.sub(found_key.end, end))
@@ -236,6 +237,8 @@ class KeyValueReader:
                 if self.is_context_anchor(rest) and value_span is None:
                     self.role = role
                     found = True
+                elif self.is_context_anchor(rest) and value_span is not None:
+                    found = self.read_inline_pairs(role, value_span) or found
                 continue
             if role is not None and key is None:
                 if in_clause and not self.names_party(role, value_span):
@@ -253,6 +256,8 @@ class KeyValueReader:
                 line_role = role
                 if key == "name" and not in_clause:  # "甲方名称（盖章）：X" opens the client's block
                     self.role = role
+            if sequence and role is None:
+                role = sequence_role(sequence, found_key.start)
             target = role or self.column_role(found_key.start, n, len(keys)) or line_role or self.role
             if target is None:
                 continue
@@ -310,17 +315,42 @@ class KeyValueReader:
         self.offer(role, key, span, None)
         return True
 
-    def read_columns(self, keys: list[Key]) -> None:
-        """Open side-by-side columns when the line names both parties, close them when it names one."""
+    def read_columns(self, text: str, keys: list[Key]) -> list[tuple[int, str]]:
+        """Open side-by-side columns when the line names both parties, close them when it names one.
+        Parties introduced one after the other in a sentence ("甲方：X，地址：…；乙方：Y，…") open
+        no columns: the anchors are returned, and each key belongs to the anchor before it."""
         anchors = []
         for found_key in keys:
             role, key, rest = read_label(found_key.label)
             if role is not None and key in (None, "name") and not rest:
                 anchors.append((found_key.start, role))
-        if len({role for _, role in anchors}) >= 2:
-            self.columns = anchors
-        elif anchors:
+        if len({role for _, role in anchors}) < 2:
+            if anchors:
+                self.columns = []
+            return []
+        between = text[anchors[0][0]:anchors[-1][0]]
+        if PARTY_SEPARATOR.search(between) and not VALUE_GAP.search(between):
             self.columns = []
+            return anchors
+        self.columns = anchors
+        return []
+
+    def read_inline_pairs(self, role: str, value: Span) -> bool:
+        """'乙方收款账户：开户行 某银行，账号 1234…': details after a party's context label, each a
+        label and its value parted by a space, the details parted by commas."""
+        found = False
+        start = 0
+        for part in regex.split(r"[，,；;]", value.text):
+            match = vocab()["spaced_pair"].match(part)
+            role_of, key = self.classify_key(match.group("label")) if match else (None, None)
+            if key is not None and role_of in (None, role):
+                label = value.sub(start + match.start("label"), start + match.end("label"))
+                self.offer(role, key, value.sub(start + match.start("value"), start + match.end("value")), label)
+                found = True
+            start += len(part) + 1
+        if found:
+            self.role = role
+        return found
 
     def column_role(self, position: int, n: int, count: int) -> Optional[str]:
         """The party of the column a key stands in: by order when every column has a key, else by position."""
@@ -362,6 +392,12 @@ class KeyValueReader:
                 cleaned = clean_value(name, span)
                 if cleaned is not None:
                     self.names[role] = cleaned[0]
+
+
+def sequence_role(anchors: list[tuple[int, str]], position: int) -> Optional[str]:
+    """The role of the last party anchor before `position` in a sentence introducing both parties."""
+    before = [role for start, role in anchors if start <= position]
+    return before[-1] if before else None
 
 
 def is_role_heading(text: str) -> bool:
