@@ -54,6 +54,8 @@ LIST_PREFIX = r"(?:[一二三四五六七八九十\d]{1,3}\s*[、.．]\s*|[(（]
 HEADING_START = regex.compile(r"^\s*(?:第\s*[一二三四五六七八九十百\d]+\s*[条章]|[一二三四五六七八九十]+\s*[、.．])")
 TOTAL_WINDOW = 80
 RECITAL_WINDOW = 20
+EQUALS = regex.compile(r"\s*[=＝]\s*")
+PLUS = regex.compile(r"[+＋]")
 TERM_WINDOW = 40
 TOTAL_GAP = regex.compile(r"(?:[\s()（）:：为是约共计合人民币含税小写大写¥￥、,，的即" + "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正"
                           + r"]|[(（][^()（）\d]{1,12}[)）])*")
@@ -601,6 +603,8 @@ def total_after(sentence: Span, at: int) -> Optional[tuple[Statement, Optional[S
     window = sentence.text[at:at + TOTAL_WINDOW]
     if PERCENT.match(window.lstrip(" 的")):
         return None
+    if EQUALS.match(window):
+        return total_of_sum(sentence, at)
     figure = figure_after(window)
     if figure is None:
         return None
@@ -608,6 +612,26 @@ def total_after(sentence: Span, at: int) -> Optional[tuple[Statement, Optional[S
     if regex.match(r"[\d.]", sentence.text[at + end:at + end + 1]) and end == len(window):
         return None  # the window's edge cut the figure: never read part of a number
     return Statement(value, sentence.sub(at + start, at + end), "total"), spelled_after(sentence, at)
+
+
+def total_of_sum(sentence: Span, at: int) -> Optional[tuple[Statement, Optional[Statement]]]:
+    """The total a label states as a sum ("合同总价 = 某费 X元 + 某费 Y元 = Z元"): Z, when the
+    parts add up to it; a sum the document's arithmetic does not bear out states nothing sure."""
+    text = sentence.text
+    signs = list(EQUALS.finditer(text, at))
+    if len(signs) != 2 or signs[0].start() != at:
+        return None
+    parts = [list(MONEY.finditer(part)) for part in PLUS.split(text[signs[0].end():signs[1].start()])]
+    if len(parts) < 2 or any(len(found) != 1 for found in parts):
+        return None
+    values = [money_value(found[0]) for found in parts]
+    result_at = signs[1].end()
+    figure = figure_after(text[result_at:result_at + TOTAL_WINDOW])
+    if figure is None or None in values or not same_amount(sum(values), figure[2]):
+        return None
+    start, end, value = figure
+    return (Statement(value, sentence.sub(result_at + start, result_at + end), "total"),
+            spelled_after(sentence, result_at + end))
 
 
 def figure_after(window: str) -> Optional[tuple[int, int, Decimal]]:
