@@ -422,7 +422,8 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
     aligned = header_width and row.width == header_width
     if aligned and table.header is not None:
         cells = [c for c in cells if not unnamed_figure(c, table, role_at)]
-        blank = [c for c in cells if EMPTY_MARK.match(c.text) and role_at.get(c.column) in NUMERIC_OR_PERIODS]
+        blank = [c for c in cells if role_at.get(c.column) in NUMERIC_OR_PERIODS and (
+            EMPTY_MARK.match(c.text) or bought_once(c.text, role_at.get(c.column)))]
         cells = [c for c in cells if c not in blank]
     reading = RowReading(line=row)
     if aligned and table.header is not None:
@@ -468,6 +469,11 @@ def read_row(row: Row, table: Table, role_at: dict[int, str], header_width: int)
 EMPTY_MARK = regex.compile(r"^(?:[—–\-/]+|无)$")
 RATE_CELL = regex.compile(r"\s*(?P<n>\d+(?:\.\d+)?)\s*[%％]\s*")
 NUMERIC_OR_PERIODS = ("unit_price", "quantity", "amount", "periods")
+
+
+def bought_once(text: str, role: Optional[str]) -> bool:
+    """A periods cell saying the row is bought once ("一次性"): no periods, as a blank cell."""
+    return role == "periods" and text.strip() in load("tables")["once_words"]["words"]
 
 
 def unnamed_figure(cell: Cell, table: Table, role_at: dict[int, str]) -> bool:
