@@ -206,14 +206,20 @@ def is_banner(text: str) -> bool:
 
 
 def is_heading_lead(text: str) -> bool:
-    """The first line of a two-line heading: an organisation's name, or the project's
-    ("某市某某二期工程"), alone on a short line; a line naming a service or purchase
-    ("某某服务采购项目") is a heading of its own instead."""
+    """The first line of a two-line heading: an organisation's name, the project's
+    ("某市某某二期工程") or a standing programme's ("某市政务服务热线"), alone on a short line;
+    a project line naming a service or purchase ("某某服务采购项目") is a heading of its own instead."""
     text = text.strip()
-    return is_organisation_line(text) or (
-        0 < len(text) <= MAX_ORGANISATION_CHARS and PROJECT_LINE.fullmatch(text) is not None
-        and text.endswith(tuple(load("metadata")["heading_lead_endings"]))
-        and not any(w in text for w in load("metadata")["title_words"] + load("metadata")["weak_title_words"]))
+    vocab = load("metadata")
+    if is_organisation_line(text):
+        return True
+    if not (0 < len(text) <= MAX_ORGANISATION_CHARS and PROJECT_LINE.fullmatch(text) is not None
+            and not any(w in text for w in vocab["title_words"])):
+        return False
+    if text.endswith(tuple(vocab["programme_endings"])):
+        return True
+    return (text.endswith(tuple(vocab["heading_lead_endings"]))
+            and not any(w in text for w in vocab["weak_title_words"]))
 
 
 def is_organisation_line(text: str) -> bool:
