@@ -21,7 +21,6 @@ import numpy as np
 
 from pipeline.document import PageText
 from pipeline.ingest.deskew import Upright, straighten
-from pipeline.ingest.enhance import darken_faint_ink, flatten_paper
 from pipeline.ingest.grid import Grid, erase_rules, find_tables
 from pipeline.ingest.cleanup import clean
 from pipeline.ingest.figures import check_figures
@@ -105,9 +104,8 @@ def read_best_orientation(gray: np.ndarray, dpi: float, engine: OcrEngine
 def read_scan(image: np.ndarray, dpi: float, engine: OcrEngine) -> PageText:
     """OCR one page image (grayscale, or RGB when it may carry seals) scanned at `dpi`."""
     work, work_dpi = working_copy(image, dpi)
-    work = flatten_paper(work, work_dpi)
     seals = find_seals(work, work_dpi) if work.ndim == 3 else []
-    gray = darken_faint_ink(lift_seals(work, seals, work_dpi) if work.ndim == 3 else work, work_dpi)
+    gray = lift_seals(work, seals, work_dpi) if work.ndim == 3 else work
     page, grids, tokens = read_best_orientation(gray, work_dpi, engine)
     text = assemble(tokens, grids, float(page.image.shape[1]), source=f"ocr:{engine.name}")
     text.boxes = page.to_scanned(text.boxes or [], POINTS_PER_INCH / work_dpi)
