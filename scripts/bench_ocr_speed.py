@@ -9,9 +9,7 @@ crops, character boxes, layout); the share of lines read again; and the characte
 error rate against the text layer of the matching text PDF. `--exact-only` reads
 every line in the exact precision, the cost without the quick recognizer. With
 `--gold`, also extracts the records of the scans and prints their F1 per file, as
-scored by the given scorer. The pages are read twice (`--passes`): OpenVINO prepares
-each new recognizer input width once per process, so the second pass shows what a
-long run costs per page.
+scored by the given scorer.
 
 Default input: the shared scans (`../shared/scans/scan200` against
 `../shared/scans/text`). Measured on the five shared seed scans (56 pages, 200 dpi):
@@ -64,43 +62,40 @@ def reference_pages(pdf_path: Path) -> list[str]:
     return [page.text for page in read_pdf(pdf_path, IngestOptions())]
 
 
-def bench(scans: list[Path], texts: Path, dpi: int, exact_only: bool, passes: int) -> None:
+def bench(scans: list[Path], texts: Path, dpi: int, exact_only: bool) -> None:
     from pipeline.ingest.cer import errors
     from pipeline.ingest.ocr import engine
     from pipeline.ingest.scan import read_scan
     ocr = engine("rapidocr")
     ocr.read(np.full((64, 256), 255, np.uint8))
-    tally: dict[str, float] = {}
+    tally: dict[str, float] = {k: 0.0 for k in ("det", "det calls", "quick", "quick calls", "exact", "exact calls")}
     ocr._detector.session = Timed(ocr._detector.session, tally, "det")
     ocr._exact_recognizer = Timed(ocr._exact_recognizer, tally, "exact")
     ocr._quick_recognizer = ocr._exact_recognizer if exact_only else Timed(ocr._quick_recognizer, tally, "quick")
-    pages = [(scan, index, image) for scan in scans for index, image in page_images(scan, dpi)]
-    references = {scan: reference_pages(texts / scan.name) if (texts / scan.name).exists() else [] for scan in scans}
-    print(f"{len(pages)} pages at {dpi} dpi, one process, one inference thread"
-          f"{', every line read in the exact precision' if exact_only else ''}")
-    for run in range(1, passes + 1):
-        tally.update({k: 0.0 for k in ("det", "det calls", "quick", "quick calls", "exact", "exact calls")})
-        edits = length = 0
-        per_page = []
-        for scan, index, image in pages:
+    total = edits = length = pages = 0
+    per_page = []
+    for scan in scans:
+        references = reference_pages(texts / scan.name) if (texts / scan.name).exists() else []
+        for index, image in page_images(scan, dpi):
             started = time.process_time()
             text = read_scan(image, dpi, ocr).text
             per_page.append(time.process_time() - started)
-            if index < len(references[scan]):
-                e, n = errors(text, references[scan][index])
+            pages += 1
+            if index < len(references):
+                e, n = errors(text, references[index])
                 edits, length = edits + e, length + n
-        count, total = len(per_page), sum(per_page)
-        lines = tally["quick calls"] or tally["exact calls"]
-        print(f"pass {run}{' (input widths already prepared)' if run > 1 else ''}")
-        print(f"  CPU s/page     {total / count:6.2f}   (median {statistics.median(per_page):.2f}, "
-              f"worst {max(per_page):.2f})")
-        print(f"    detection    {tally['det'] / count:6.2f}")
-        print(f"    recognition  {tally['quick'] / count:6.2f}   quick, {lines / count:.0f} lines/page")
-        print(f"    read again   {tally['exact'] / count:6.2f}   exact, "
-              f"{(tally['exact calls'] / lines if lines and not exact_only else 1.0):.0%} of lines")
-        print(f"    rest         {(total - tally['det'] - tally['quick'] - tally['exact']) / count:6.2f}")
-        if length:
-            print(f"  CER            {edits / length:7.2%}   against the text layer")
+    total = sum(per_page)
+    lines = tally["quick calls"] or tally["exact calls"]
+    print(f"{pages} pages at {dpi} dpi, one process, one inference thread"
+          f"{' (every line read in the exact precision)' if exact_only else ''}")
+    print(f"  CPU s/page     {total / pages:6.2f}   (median {statistics.median(per_page):.2f}, worst {max(per_page):.2f})")
+    print(f"    detection    {tally['det'] / pages:6.2f}")
+    print(f"    recognition  {tally['quick'] / pages:6.2f}   quick, {lines / pages:.0f} lines/page")
+    print(f"    read again   {tally['exact'] / pages:6.2f}   exact, "
+          f"{(tally['exact calls'] / lines if lines and not exact_only else 1.0):.0%} of lines")
+    print(f"    rest         {(total - tally['det'] - tally['quick'] - tally['exact']) / pages:6.2f}")
+    if length:
+        print(f"  CER            {edits / length:7.2%}   against the text layer")
 
 
 def record_f1(scans: list[Path], gold: Path, scorer: Path) -> None:
@@ -129,15 +124,13 @@ def main() -> None:
                         help="folder of their text-layer PDFs, same file names")
     parser.add_argument("--dpi", type=int, default=200)
     parser.add_argument("--exact-only", action="store_true", help="read every line in the exact precision")
-    parser.add_argument("--passes", type=int, default=2,
-                        help="times to read the pages (later passes: the steady state of a long run)")
     parser.add_argument("--gold", type=Path, help="folder of true records: also print the scans' record F1")
     parser.add_argument("--scorer", type=Path, default=SHARED / "tools" / "score.py")
     args = parser.parse_args()
     scans = sorted(args.scans.glob("*.pdf"))
     if not scans:
         raise SystemExit(f"no scanned PDF in {args.scans}: pass --scans FOLDER")
-    bench(scans, args.texts, args.dpi, args.exact_only, args.passes)
+    bench(scans, args.texts, args.dpi, args.exact_only)
     if args.gold:
         record_f1(scans, args.gold, args.scorer)
 
