@@ -181,7 +181,7 @@ def test_shared_scan_price_table_comes_out_as_rows():
 
 # -- figure shapes --------------------------------------------------------------------
 @pytest.mark.parametrize("figure, impossible", [
-    ("204.739.20", True), ("1,2345.00", True), ("276,48", True), ("1.234,56", True),
+    ("204.739.20", True), ("27492.567.00", True), ("27,492.567.00", True), ("1,2345.00", True), ("276,48", True), ("1.234,56", True),
     ("58,210.50", False), ("3,600", False), ("1,2,3", False),
     ("2024.3.18", False), ("192.168.1.10", False), ("7.5", False), ("81200", False),
 ])
@@ -200,3 +200,17 @@ def test_doubtful_figure_is_low_confidence_and_periods_read_for_commas_are_put_r
     assert token.glyphs[0].conf == 0.97 and token.glyphs[-1].conf == 0.97
     untouched = Token.spread("单价 4,250.00", (0.0, 0.0, 100.0, 20.0), 0.97)
     assert check_figures(untouched) is untouched
+
+
+@pytest.mark.parametrize("read, put_right", [
+    ("为人民币204.739.20元", "为人民币204,739.20元"),     # faded commas read as periods
+    ("为人民币27492.567.00元", "为人民币27492567.00元"),  # ... and the comma before them lost
+    ("为人民币27,492.567.00元", "为人民币27,492,567.00元"),  # one of two commas read as a period
+    ("于2024.3.18签订", "于2024.3.18签订"),               # a date is no figure to put right
+])
+def test_periods_read_for_commas_are_put_right(read, put_right):
+    from pipeline.ingest import figures
+    token = figures.check_figures(Token([Glyph(ch, None, 0.97) for ch in read]))
+    assert token.text == put_right
+    doubtful = [g.conf < 0.97 for g in token.glyphs if g.char.isdigit()]
+    assert all(doubtful) == (read != put_right) and any(doubtful) == (read != put_right)

@@ -6,7 +6,10 @@ impossible as printed, so what the recognizer read cannot be trusted: its glyphs
 confidence is lowered to `DOUBTFUL_FIGURE_CONFIDENCE`, below the resolver's
 low-confidence threshold, so that a finding built on it is a warning, never an
 error. One misreading is unambiguous and put right as well: periods between
-three-digit groups before a final decimal part ("204.739.20") are commas.
+three-digit groups before a final decimal part ("204.739.20", "27,492.567.00") are
+commas; when the
+first group is longer than three digits ("27492.567.00"), the comma that split it
+was lost as well, and the periods are dropped ("27492567.00").
 Dates ("2024.3.18"), version numbers and lists ("1,2,3") are left alone.
 """
 from __future__ import annotations
@@ -18,7 +21,9 @@ from pipeline.ingest.layout import Glyph, Token
 DOUBTFUL_FIGURE_CONFIDENCE = 0.5   # below pipeline.resolve.LOW_CONFIDENCE (0.80)
 FIGURE = re.compile(r"\d[\d,.]*\d")
 GROUP_SIZE = 3
-PERIODS_FOR_COMMAS = re.compile(r"\d{1,3}(?:\.\d{3})+\.\d{1,2}")   # "204.739.20": 204,739.20
+PERIODS_FOR_COMMAS = re.compile(r"\d{1,3}(?:[.,]\d{3})*\.\d{3}(?:[.,]\d{3})*\.\d{1,2}")  # "204.739.20",
+                                                                    # "27,492.567.00": commas
+PERIODS_LOST_COMMAS = re.compile(r"\d{4,}(?:[.,]\d{3})+\.\d{1,2}")  # "27492.567.00": 27492567.00
 MIN_GROUPED_DIGITS = 3             # a comma after a group shorter than this everywhere is a list
 
 
@@ -32,15 +37,17 @@ def is_impossible(figure: str) -> bool:
         if max(len(g) for g in groups) < MIN_GROUPED_DIGITS:
             return False
         return len(groups[0]) > GROUP_SIZE or any(len(g) != GROUP_SIZE for g in groups[1:])
-    return PERIODS_FOR_COMMAS.fullmatch(figure) is not None
+    return any(p.fullmatch(figure) for p in (PERIODS_FOR_COMMAS, PERIODS_LOST_COMMAS))
 
 
-def repaired(figure: str) -> str:
-    """The figure with an unambiguous misreading put right, else unchanged."""
-    if PERIODS_FOR_COMMAS.fullmatch(figure):
-        head, _, decimals = figure.rpartition(".")
-        return head.replace(".", ",") + "." + decimals
-    return figure
+def repaired(figure: str) -> list[str]:
+    """For each character of the figure, what it reads as with an unambiguous
+    misreading put right ("" where a character goes)."""
+    if PERIODS_FOR_COMMAS.fullmatch(figure) or PERIODS_LOST_COMMAS.fullmatch(figure):
+        separator = "," if PERIODS_FOR_COMMAS.fullmatch(figure) else ""
+        last = figure.rindex(".")
+        return [separator if ch in ".," and i < last else ch for i, ch in enumerate(figure)]
+    return list(figure)
 
 
 def check_figures(token: Token) -> Token:
@@ -49,14 +56,16 @@ def check_figures(token: Token) -> Token:
     glyphs = list(token.glyphs)
     if len("".join(g.char for g in glyphs)) != len(glyphs):   # a ligature glyph: offsets would not line up
         return token
-    changed = False
-    for match in FIGURE.finditer(token.text):
-        figure = match.group()
-        if not is_impossible(figure):
-            continue
-        changed = True
-        for offset, char in enumerate(repaired(figure), match.start()):
-            old = glyphs[offset]
-            conf = DOUBTFUL_FIGURE_CONFIDENCE if old.conf is None else min(old.conf, DOUBTFUL_FIGURE_CONFIDENCE)
-            glyphs[offset] = Glyph(char, old.box, conf)
-    return Token(glyphs) if changed else token
+    impossible = [m for m in FIGURE.finditer(token.text) if is_impossible(m.group())]
+    if not impossible:
+        return token
+    out: list[Glyph] = []
+    done = 0
+    for match in impossible:
+        out += glyphs[done:match.start()]
+        for old, char in zip(glyphs[match.start():match.end()], repaired(match.group())):
+            if char:
+                conf = DOUBTFUL_FIGURE_CONFIDENCE if old.conf is None else min(old.conf, DOUBTFUL_FIGURE_CONFIDENCE)
+                out.append(Glyph(char, old.box, conf))
+        done = match.end()
+    return Token(out + glyphs[done:])

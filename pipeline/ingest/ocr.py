@@ -5,12 +5,17 @@ PP-OCR detection and recognition models bundled in the `rapidocr` wheel, run by
 onnxruntime) or `TesseractEngine` (Tesseract 5 with `chi_sim+eng` from the Debian
 packages). `read(image)` takes a grayscale page in pixels and returns one
 `layout.Token` per text line or word, each glyph with its box in pixels and the
-engine's confidence (0..1).
+engine's confidence (0..1); `read_line(image)` reads an image known to hold one
+line of text, without looking for where text is.
 
 Both engines run offline. RapidOCR is given the paths of the bundled model files,
 so it never resolves a model by name (which would download one that is missing);
 its text-line orientation classifier stays off (it turned 9 into 6 in row
 numbers; upside-down pages are turned as a whole by `pipeline.ingest.scan`).
+RapidOCR turns every detected box taller than wide by a quarter before reading it
+(for vertical text); a lone "1" in a table cell has such a box and comes out as
+"一", so a box of one or two characters that was turned is read again upright,
+widened with paper (`UPRIGHT_MAX_CHARS`).
 Each process runs one inference thread (`OCR_THREADS`): parallelism comes from
 running one process per core. The RapidOCR settings below trade nothing measurable
 in accuracy for speed on contract scans; `scripts/bench_ocr.py` measures both.
@@ -40,6 +45,8 @@ REC_MIN_WIDTH_PX = 96        # recognizer input is padded to at least this width
                              # mostly padding for the short numbers of table cells)
 REC_HEIGHT_PX = 48           # the recognizer's fixed input height
 MIN_TEXT_SCORE = 0.5         # RapidOCR drops lines recognized with less confidence
+TURNED_ASPECT = 1.5          # RapidOCR turns a box at least this many times taller than wide
+UPRIGHT_MAX_CHARS = 2        # such a box read as this many characters or fewer is read again upright
 RAPIDOCR_MODELS = {
     "Det": "PP-OCRv6_det_small.onnx",
     "Rec": "PP-OCRv6_rec_small.onnx",
@@ -47,6 +54,7 @@ RAPIDOCR_MODELS = {
 }
 TESSERACT_LANG = "chi_sim+eng"
 TESSERACT_CONFIG = "--psm 3"  # automatic page segmentation: as accurate here as "one block" (6), twice as fast
+TESSERACT_LINE_CONFIG = "--psm 7"  # one line of text
 TESSERACT_SPACE_EM = 0.3     # gap between two Tesseract words, in line heights, that is a space
 TESSERACT_CJK_SPACE_EM = 1.0 # ... between two Chinese characters
 TESSERACT_COLUMN_EM = COLUMN_GAP_EM  # ... that separates two pieces of a line (table columns)
@@ -61,6 +69,10 @@ class OcrEngine(Protocol):
 
     def read(self, image: np.ndarray) -> list[Token]:
         """Text of a grayscale page image, with boxes in pixels."""
+
+    def read_line(self, image: np.ndarray) -> Optional[tuple[str, float]]:
+        """The text of a grayscale image of one line, and the engine's confidence;
+        None where it reads nothing."""
 
 
 @functools.lru_cache(maxsize=None)
@@ -124,8 +136,31 @@ class RapidOcrEngine:
         if not result.txts:
             return []
         words = result.word_results if len(result.word_results) == len(result.txts) else [()] * len(result.txts)
-        return [rapid_token(text, quad, score, chars, 1 / REC_WIDTH_SCALE)
-                for text, quad, score, chars in zip(result.txts, result.boxes, result.scores, words)]
+        tokens = []
+        for text, quad, score, chars in zip(result.txts, result.boxes, result.scores, words):
+            x0, y0, x1, y1 = quad_box(quad)
+            if len(text.strip()) <= UPRIGHT_MAX_CHARS and y1 - y0 >= TURNED_ASPECT * (x1 - x0):
+                upright = self.read_line(widened(narrow[int(y0):int(y1) + 1, int(x0):int(x1) + 1]))
+                if upright is None:
+                    continue
+                text, score, chars = upright[0], upright[1], ()
+            tokens.append(rapid_token(text, quad, score, chars, 1 / REC_WIDTH_SCALE))
+        return tokens
+
+    def read_line(self, image: np.ndarray) -> Optional[tuple[str, float]]:
+        from rapidocr.ch_ppocr_rec import TextRecInput
+        result = self._ocr._load_rec_model()(TextRecInput(img=[cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)]))
+        text, score = result.txts[0], float(result.scores[0])
+        return (text, score) if text.strip() and score >= MIN_TEXT_SCORE else None
+
+
+def widened(image: np.ndarray) -> np.ndarray:
+    """A crop taller than wide padded left and right with its paper to be as wide as
+    high (more paper makes the recognizer less sure of a lone digit)."""
+    height, width = image.shape[:2]
+    pad = max(0, height - width) // 2
+    paper = int(np.percentile(image, 90)) if image.size else 255
+    return cv2.copyMakeBorder(image, 0, 0, pad, pad, cv2.BORDER_CONSTANT, value=paper)
 
 
 def rapid_token(text: str, quad, score: float, chars, x_scale: float) -> Token:
@@ -181,6 +216,15 @@ class TesseractEngine:
             key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
             lines.setdefault(key, []).append((text, box, conf / 100.0))
         return [token for words in lines.values() for token in tesseract_tokens(words)]
+
+    def read_line(self, image: np.ndarray) -> Optional[tuple[str, float]]:
+        data = self._tess.image_to_data(image, lang=TESSERACT_LANG, config=TESSERACT_LINE_CONFIG,
+                                        output_type=self._tess.Output.DICT)
+        words = [(text.strip(), float(conf) / 100.0) for text, conf in zip(data["text"], data["conf"])
+                 if text.strip() and float(conf) >= 0]
+        if not words:
+            return None
+        return "".join(text for text, _ in words), min(conf for _, conf in words)
 
 
 def tesseract_tokens(words: list[tuple[str, Box, float]]) -> list[Token]:

@@ -3,7 +3,8 @@
 The page is brought to a working resolution; on a colour page the seals are found
 and their ink lifted off (`pipeline.ingest.seals`), each noted on the page; then
 the page, in grayscale, is deskewed; its ruled tables are
-found and their rules painted out; the printed area is OCR'd and the tokens
+found and their rules painted out; the printed area is OCR'd, cells of those tables
+left empty that hold ink are read again on their own (`pipeline.ingest.cells`), and the tokens
 cleaned (`pipeline.ingest.cleanup`) and their figures checked
 (`pipeline.ingest.figures`). When the recognizer is unsure of most of what
 it read, the page is tried again turned upside down and sideways, keeping the
@@ -20,6 +21,7 @@ import cv2
 import numpy as np
 
 from pipeline.document import PageText
+from pipeline.ingest.cells import reread_empty_cells
 from pipeline.ingest.deskew import Upright, straighten
 from pipeline.ingest.grid import Grid, erase_rules, find_tables
 from pipeline.ingest.cleanup import clean
@@ -78,9 +80,10 @@ def read_upright(gray: np.ndarray, dpi: float, engine: OcrEngine, quarter_turns:
     page = straighten(gray, quarter_turns)
     tables = find_tables(page.image, dpi)
     x0, y0, x1, y1 = content_box(page.image, dpi)
-    read = engine.read(erase_rules(page.image, tables.rules)[y0:y1, x0:x1])
-    tokens = [check_figures(clean(shifted(t, x0, y0))) for t in read]
-    return page, tables.grids, tokens
+    ruleless = erase_rules(page.image, tables.rules)
+    tokens = [shifted(t, x0, y0) for t in engine.read(ruleless[y0:y1, x0:x1])]
+    tokens += reread_empty_cells(ruleless, tables.grids, tokens, engine, dpi)
+    return page, tables.grids, [check_figures(clean(t)) for t in tokens]
 
 
 def read_best_orientation(gray: np.ndarray, dpi: float, engine: OcrEngine
