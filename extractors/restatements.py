@@ -55,10 +55,14 @@ def extract(doc: ContractDoc) -> ContractDoc:
         text = sentence.text
         if "%" in text:
             continue
+        previous_end = 0
         for match in patterns()["quantity"].finditer(text):
             if FIGURE_BEFORE.search(text, 0, match.start()):
                 continue
-            start = max([m.end() for m in PIECE.finditer(text, 0, match.start())], default=0)
+            # the words naming a quantity start after the last separator, or after the
+            # quantity before it when OCR lost the separator between them
+            start = max([m.end() for m in PIECE.finditer(text, previous_end, match.start())], default=previous_end)
+            previous_end = match.end()
             context = text[start:match.start()]
             reading = read_unit(match.group("n") + match.group("u"), context)
             if reading is None:

@@ -72,6 +72,14 @@ def test_a_restatement_that_names_its_row_is_paired():
     assert errors(doc) == []
 
 
+def test_a_quantity_is_named_by_the_words_after_the_quantity_before_it():
+    """OCR lost the "、" between two restated quantities: the second ("远程接入服务10个") is
+    named only by the words after the first, not taken for more memory."""
+    doc = with_body("云主机内存200GB)网络服务(远程接入服务10个。")
+    assert pairs(doc) == [(1, 200.0)]
+    assert errors(doc) == []
+
+
 def test_a_restatement_that_disagrees_with_its_row_is_a_finding():
     doc = with_body("乙方为甲方提供云主机 vCPU 共 120 核、内存 200GB。")
     assert errors(doc) == [("restated_quantity", "line_items[0].quantity", 120, 100)]
