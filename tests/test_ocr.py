@@ -214,3 +214,17 @@ def test_periods_read_for_commas_are_put_right(read, put_right):
     assert token.text == put_right
     doubtful = [g.conf < 0.97 for g in token.glyphs if g.char.isdigit()]
     assert all(doubtful) == (read != put_right) and any(doubtful) == (read != put_right)
+
+
+@pytest.mark.parametrize("read, put_right", [
+    ("单盘10PS 3000-20000", "单盘IOPS 3000-20000"),       # 1 and 0 for I and O
+    ("单盘10PS3000-20000", "单盘IOPS3000-20000"),         # ... with a figure right after it
+    ("计算能力0.21FLOPS", "计算能力0.2TFLOPS"),           # 1 for T after a figure
+    ("不少于2路14核2.4Gh2", "不少于2路14核2.4Ghz"),       # 2 for z
+    ("算力12.6P，1P折算", "算力12.6P，1P折算"),          # too short to be a word put right
+    ("CPU1128核、内存3268GB", "CPU1128核、内存3268GB"),   # known words stay
+    ("算力256 TOPS", "算力256 TOPS"),                    # no single reading: left alone
+])
+def test_technical_words_read_with_look_alikes_are_put_right(read, put_right):
+    from pipeline.ingest.cleanup import clean
+    assert clean(Token([Glyph(ch, None, 0.97) for ch in read])).text == put_right

@@ -6,15 +6,23 @@ Such marks are dropped where a real one cannot stand (a dot between Chinese
 characters, before a list number, after a number). Two look-alikes are put right:
 a zero between capital letters is the letter O, and a "一" the recognizer is unsure
 of is a dash. Decimal points, "1. 总则", "Co." and words like "O'Brien" are kept.
+A Latin word that is no known technical word but becomes exactly one when look-alike
+characters are swapped is that word ("10PS" → IOPS); the words and the look-alikes
+live in extractors/vocab/ocr_terms.toml.
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
+from extractors.lexicon import load
 from pipeline.ingest.layout import Glyph, Token, is_wide
 
 DOTS = set("·•˙`'_")             # read from specks of dirt; kept only inside a Latin word or a run
 CLOSERS = set(")]）】》」")
 DOUBTFUL_MARK_CONFIDENCE = 0.5   # punctuation read with less confidence at a line's end is dropped
 DASH_CONFIDENCE = 0.7            # a "一" read with less confidence is a dash
+LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 def is_speck(char: str, left: str | None, right: str | None) -> bool:
@@ -76,6 +84,54 @@ def is_capital(ch: str) -> bool:
     return "A" <= ch <= "Z"
 
 
+@lru_cache(maxsize=None)
+def known_terms() -> tuple[frozenset[str], frozenset[tuple[str, str]], int]:
+    """The technical words, the look-alike pairs (both ways) and the shortest word
+    a correction may make."""
+    spec = load("ocr_terms")
+    pairs = {(a, b) for a, b in spec["look_alikes"]}
+    return frozenset(spec["terms"]), frozenset(pairs | {(b, a) for a, b in pairs}), spec["min_chars"]
+
+
+def term_reading(word: str) -> str | None:
+    """The word with its middle read as a known technical word, when exactly one
+    such reading swaps look-alikes; a figure may stand before and after the middle
+    ("10PS3000" → IOPS3000). None when the word holds a known word as it is."""
+    terms, look_alike, min_chars = known_terms()
+    readings = set()
+    for start in range(len(word)):
+        if not word[:start].isdigit() and start:
+            break
+        for end in range(len(word), start, -1):
+            if end < len(word) and not word[end:].isdigit():
+                break
+            middle = word[start:end]
+            if middle in terms:
+                return None
+            for term in terms:
+                if (len(term) == len(middle) >= min_chars
+                        and all(a == b or (a, b) in look_alike for a, b in zip(middle, term))):
+                    readings.add(word[:start] + term + word[end:])
+    return readings.pop() if len(readings) == 1 else None
+
+
+def fix_terms(token: Token) -> Token:
+    """The token with its Latin words read as known technical words where OCR
+    swapped look-alike characters."""
+    text = token.text
+    if len(text) != len(token.glyphs):
+        return token
+    glyphs = list(token.glyphs)
+    for match in LATIN_WORD.finditer(text):
+        reading = term_reading(match.group())
+        if reading is None:
+            continue
+        for offset, char in enumerate(reading, match.start()):
+            if glyphs[offset].char != char:
+                glyphs[offset] = Glyph(char, glyphs[offset].box, glyphs[offset].conf)
+    return Token(glyphs)
+
+
 def clean(token: Token) -> Token:
     """The token with speck marks dropped and look-alikes put right."""
-    return fix_confusions(drop_specks(token))
+    return fix_terms(fix_confusions(drop_specks(token)))
