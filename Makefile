@@ -48,6 +48,7 @@ bench-batch: $(STAMP)
 	$(BIN)/python scripts/bench_batch.py
 
 bench-ocr: $(STAMP)
+	$(BIN)/python scripts/bench_ocr_speed.py
 	$(BIN)/python scripts/bench_ocr.py
 
 samples: $(STAMP)

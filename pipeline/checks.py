@@ -138,11 +138,28 @@ def _sum_rows(doc: ContractDoc, start: int, end: int) -> Optional[Decimal]:
     return sum(amounts, Decimal(0))
 
 
+def adds_up_with_rows_at_their_arithmetic(doc: ContractDoc, start: int, end: int, stated: Decimal) -> bool:
+    """Whether rows start..end add up to `stated` once each row whose amount disagrees
+    with its own price × quantity × periods (a line_amount finding) is taken at that
+    product: then the misread figure is the row's, already reported, not the total."""
+    own = {f.subject: dec(f.expected) for f in doc.record.findings if f.check == "line_amount"}
+    if not any(f"line_items[{i}]" in own for i in range(start, end)):
+        return False
+    amounts = [own.get(f"line_items[{i}]", dec(item.amount))
+               for i, item in enumerate(doc.record.line_items[start:end], start)]
+    if any(a is None for a in amounts) or not close(sum(amounts, Decimal(0)), stated):
+        return False
+    resolved(doc, "line_items", "the rows add up to the total with the rows that disagree with "
+             "their own arithmetic taken at it", stated)
+    return True
+
+
 def check_items_totals(doc: ContractDoc) -> None:
     for j, (start, end) in enumerate(doc.statements.subtotal_covers):
         stated = dec(doc.record.subtotals[j].amount)
         total = _sum_rows(doc, start, end)
-        if stated is not None and total is not None and not close(total, stated):
+        if (stated is not None and total is not None and not close(total, stated)
+                and not adds_up_with_rows_at_their_arithmetic(doc, start, end, stated)):
             add(doc, "items_total", f"subtotals[{j}]", total, stated,
                 evidence=[f"subtotals[{j}].amount"] + [f"line_items[{i}].amount" for i in range(start, end)])
     items = doc.record.line_items
@@ -155,7 +172,8 @@ def check_items_totals(doc: ContractDoc) -> None:
     stated = dec(doc.record.contract.total_amount)
     if total is None or stated is None or close(total, stated):
         return
-    if adds_up_elsewhere(doc, "line_items", "the rows", total):
+    if (adds_up_elsewhere(doc, "line_items", "the rows", total)
+            or adds_up_with_rows_at_their_arithmetic(doc, 0, len(items), stated)):
         return
     add(doc, "items_total", "contract.total_amount", total, stated,
         evidence=["contract.total_amount"] + [f"line_items[{i}].amount" for i in range(len(items))])
@@ -176,7 +194,8 @@ def check_table_totals(doc: ContractDoc) -> None:
     (a grand total under the last of several tables)."""
     for statement, (start, end) in zip(doc.statements.table_totals, doc.statements.total_covers):
         own, above = _sum_rows(doc, start, end), _sum_rows(doc, 0, end)
-        if own is None or close(own, statement.value) or (above is not None and close(above, statement.value)):
+        if (own is None or close(own, statement.value) or (above is not None and close(above, statement.value))
+                or adds_up_with_rows_at_their_arithmetic(doc, start, end, statement.value)):
             continue
         add(doc, "items_total", "contract.total_amount", own, statement.value,
             evidence=[f"line_items[{i}].amount" for i in range(start, end)], spans=[statement.span])

@@ -6,7 +6,8 @@ all), the text-layer PDFs of the shared seeds (`../shared/scans/text`, scored
 against `../shared/gold` with `../shared/tools/score.py`; without ../shared, the
 `*_text.pdf` of samples/ against samples/truth) are degraded, extracted by the
 product, and scored. Prints per degradation: record F1, false error findings
-(error findings the gold lacks) and seconds per page. `--only seals --seeds 1`
+(error findings the gold lacks) and CPU seconds per page of the whole extraction
+(one inference thread per worker process). `--only seals --seeds 1`
 limits a quick run; `--keep DIR` writes the records for `score.py --show-misses`.
 
 `--mode engines`: for each engine and dpi, every page of the scanned PDFs is rendered and OCR'd by a
@@ -160,16 +161,17 @@ def scorer():
 
 
 def extract_degraded(job: tuple[str, str, int, str]) -> tuple[dict, int, float]:
-    """Degrade one text PDF and extract it (run in a worker): record, pages, seconds."""
+    """Degrade one text PDF and extract it (run in a worker): record, pages, CPU
+    seconds of the extraction (rendering, seals, OCR, extraction, checks)."""
     from pipeline.ingest import IngestOptions
     from pipeline.language import extract_file
     from pipeline.synth.degrade import degrade_pdf, parse_degradations
     source, degradation, seed, folder = job
     target = Path(folder) / f"{Path(source).stem}.{degradation}.pdf"
     degrade_pdf(Path(source), target, parse_degradations(degradation), seed)
-    started = time.perf_counter()
+    started = cpu_seconds()
     doc = extract_file(target, IngestOptions())
-    return doc.record.to_json_dict(), doc.page_count, time.perf_counter() - started
+    return doc.record.to_json_dict(), doc.page_count, cpu_seconds() - started
 
 
 def false_errors(score, gold: dict, record: dict) -> int:
@@ -187,7 +189,7 @@ def bench_degradations(chosen: list[str], limit: int, workers: int, keep: Path |
     if not picked:
         raise SystemExit("no text PDF with a gold record in ../shared or samples/")
     print(f"seeds: {', '.join(s.text_pdf.stem for s in picked)}; {workers} worker process(es)")
-    print(f"{'degradation':<13}{'pages':>6}{'F1':>8}{'P':>8}{'R':>8}{'false errors':>14}{'s/page':>9}")
+    print(f"{'degradation':<13}{'pages':>6}{'F1':>8}{'P':>8}{'R':>8}{'false errors':>14}{'CPU s/page':>12}")
     with tempfile.TemporaryDirectory() as folder, \
             multiprocessing.get_context("fork").Pool(workers, initializer=warm, initargs=("rapidocr",)) as pool:
         jobs = [(str(s.text_pdf), degradation, n, folder) for degradation in chosen for n, s in enumerate(picked)]
@@ -207,7 +209,7 @@ def bench_degradations(chosen: list[str], limit: int, workers: int, keep: Path |
             for counts in tally.counts.values():
                 total.update(counts)
             p, r, f = score.prf(total)
-            print(f"{degradation:<13}{pages:>6}{f:>8.3f}{p:>8.3f}{r:>8.3f}{wrong:>14}{seconds / max(pages, 1):>9.2f}",
+            print(f"{degradation:<13}{pages:>6}{f:>8.3f}{p:>8.3f}{r:>8.3f}{wrong:>14}{seconds / max(pages, 1):>12.2f}",
                   flush=True)
 
 

@@ -14,7 +14,7 @@ each new recognizer input width once per process, so the second pass shows what 
 long run costs per page.
 
 Default input: the shared scans (`../shared/scans/scan200` against
-`../shared/scans/text`). Measured on the five shared seed scans (56 pages, 200 dpi):
+`../shared/scans/text`), else the scans of samples/ against their text PDFs. Measured on the five shared seed scans (56 pages, 200 dpi):
 2.78 s/page with the whole page through onnxruntime (commit 7bc91ee) and 1.45
 s/page now (second pass), at the same character error rate (0.23%).
 """
@@ -64,6 +64,12 @@ def reference_pages(pdf_path: Path) -> list[str]:
     return [page.text for page in read_pdf(pdf_path, IngestOptions())]
 
 
+def text_twin(scan: Path, texts: Path) -> Path:
+    """The text-layer PDF of a scan: same name in `texts`, or samples/' syn_0001_text.pdf
+    beside syn_0001_scan.pdf."""
+    return texts / scan.name.replace("_scan.pdf", "_text.pdf")
+
+
 def bench(scans: list[Path], texts: Path, dpi: int, exact_only: bool, passes: int) -> None:
     from pipeline.ingest.cer import errors
     from pipeline.ingest.ocr import engine
@@ -75,7 +81,8 @@ def bench(scans: list[Path], texts: Path, dpi: int, exact_only: bool, passes: in
     ocr._exact_recognizer = Timed(ocr._exact_recognizer, tally, "exact")
     ocr._quick_recognizer = ocr._exact_recognizer if exact_only else Timed(ocr._quick_recognizer, tally, "quick")
     pages = [(scan, index, image) for scan in scans for index, image in page_images(scan, dpi)]
-    references = {scan: reference_pages(texts / scan.name) if (texts / scan.name).exists() else [] for scan in scans}
+    references = {scan: reference_pages(text_twin(scan, texts)) if text_twin(scan, texts).exists() else []
+                  for scan in scans}
     print(f"{len(pages)} pages at {dpi} dpi, one process, one inference thread"
           f"{', every line read in the exact precision' if exact_only else ''}")
     for run in range(1, passes + 1):
@@ -124,9 +131,11 @@ def record_f1(scans: list[Path], gold: Path, scorer: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scans", type=Path, default=SHARED / "scans" / "scan200", help="folder of scanned PDFs")
-    parser.add_argument("--texts", type=Path, default=SHARED / "scans" / "text",
-                        help="folder of their text-layer PDFs, same file names")
+    shared = (SHARED / "scans" / "scan200").is_dir()
+    parser.add_argument("--scans", type=Path, default=SHARED / "scans" / "scan200" if shared else ROOT / "samples",
+                        help="folder of scanned PDFs (default: the shared scans, else samples/)")
+    parser.add_argument("--texts", type=Path, default=SHARED / "scans" / "text" if shared else ROOT / "samples",
+                        help="folder of their text-layer PDFs, same file names (or *_text.pdf for *_scan.pdf)")
     parser.add_argument("--dpi", type=int, default=200)
     parser.add_argument("--exact-only", action="store_true", help="read every line in the exact precision")
     parser.add_argument("--passes", type=int, default=2,
@@ -134,7 +143,7 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, help="folder of true records: also print the scans' record F1")
     parser.add_argument("--scorer", type=Path, default=SHARED / "tools" / "score.py")
     args = parser.parse_args()
-    scans = sorted(args.scans.glob("*.pdf"))
+    scans = sorted(p for p in args.scans.glob("*.pdf") if not p.name.endswith("_text.pdf"))
     if not scans:
         raise SystemExit(f"no scanned PDF in {args.scans}: pass --scans FOLDER")
     bench(scans, args.texts, args.dpi, args.exact_only, args.passes)

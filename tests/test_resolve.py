@@ -90,3 +90,15 @@ def test_a_tie_keeps_the_first_statement_of_the_total():
     doc = extract_text(HEAD + text, "r.txt")
     assert doc.record.contract.total_amount == 80000
     assert [(f.check, f.found) for f in doc.record.findings] == [("restated_amount", 50000)]
+
+
+def test_a_row_misread_against_its_own_arithmetic_is_no_total_error_too():
+    """A seal over a row's amount: 48000 read as 48900. The row disagrees with its own
+    price × quantity × periods (a line_amount finding); taken at that product the rows
+    add up to the total, so the total is not reported as well."""
+    from tests.helpers import MINI_CONTRACT
+    doc = extract_text(MINI_CONTRACT.replace("12个月\t48000", "12个月\t48900"), "r.txt")
+    assert [(f.check, f.found) for f in doc.record.findings] == [("line_amount", 48900.0)]
+    doc = extract_text(MINI_CONTRACT.replace("12个月\t48000", "12个月\t48900").replace("合计\t\t\t\t\t60000\n", ""),
+                       "r.txt")
+    assert [(f.check, f.found) for f in doc.record.findings] == [("line_amount", 48900.0)]

@@ -18,12 +18,11 @@ import cv2
 import numpy as np
 
 from pipeline.document import Box
-from pipeline.ingest.grid import Grid
+from pipeline.ingest.grid import PAPER_PERCENTILE, Grid
 from pipeline.ingest.layout import Token
 from pipeline.ingest.ocr import OcrEngine, widened
+from pipeline.ingest.seals import MM_PER_INCH
 
-MM_PER_INCH = 25.4
-PAPER_PERCENTILE = 90      # the paper's tone: this percentile of the page's gray levels
 INK_SHARE = 0.85           # pixels darker than this share of the paper's tone are ink (faded toner too)
 INSET_MM = 0.6             # a cell's border strip, where a rule's remains lie, is not looked at
 MIN_INK_MM = 1.2           # a patch of ink lower than this is a speck
