@@ -138,29 +138,27 @@ def _sum_rows(doc: ContractDoc, start: int, end: int) -> Optional[Decimal]:
     return sum(amounts, Decimal(0))
 
 
-def adds_up_with_rows_at_their_arithmetic(doc: ContractDoc, start: int, end: int, stated: Decimal) -> bool:
+def doubtful_rows_explain(doc: ContractDoc, start: int, end: int, stated: Decimal) -> bool:
     """Whether rows start..end add up to `stated` once each row whose amount disagrees
-    with its own price × quantity × periods (a line_amount finding) is taken at that
-    product: then the misread figure is the row's, already reported, not the total."""
-    own = {f.subject: dec(f.expected) for f in doc.record.findings if f.check == "line_amount"}
-    if not any(f"line_items[{i}]" in own for i in range(start, end)):
+    with its own price × quantity × periods is taken at that product, and each such
+    disagreement is itself only a warning (a figure of the row read with low OCR
+    confidence): then the total's disagreement rests on the same doubtful reading."""
+    own = {f.subject: f for f in doc.record.findings if f.check == "line_amount"}
+    rows = [f"line_items[{i}]" for i in range(start, end) if f"line_items[{i}]" in own]
+    if not rows or any(own[row].severity != "warning" for row in rows):
         return False
-    amounts = [own.get(f"line_items[{i}]", dec(item.amount))
+    amounts = [dec(own[f"line_items[{i}]"].expected) if f"line_items[{i}]" in own else dec(item.amount)
                for i, item in enumerate(doc.record.line_items[start:end], start)]
-    if any(a is None for a in amounts) or not close(sum(amounts, Decimal(0)), stated):
-        return False
-    resolved(doc, "line_items", "the rows add up to the total with the rows that disagree with "
-             "their own arithmetic taken at it", stated)
-    return True
+    return all(a is not None for a in amounts) and close(sum(amounts, Decimal(0)), stated)
 
 
 def check_items_totals(doc: ContractDoc) -> None:
     for j, (start, end) in enumerate(doc.statements.subtotal_covers):
         stated = dec(doc.record.subtotals[j].amount)
         total = _sum_rows(doc, start, end)
-        if (stated is not None and total is not None and not close(total, stated)
-                and not adds_up_with_rows_at_their_arithmetic(doc, start, end, stated)):
+        if stated is not None and total is not None and not close(total, stated):
             add(doc, "items_total", f"subtotals[{j}]", total, stated,
+                "warning" if doubtful_rows_explain(doc, start, end, stated) else "error",
                 evidence=[f"subtotals[{j}].amount"] + [f"line_items[{i}].amount" for i in range(start, end)])
     items = doc.record.line_items
     if not items or doc.statements.subtotal_covers:
@@ -172,10 +170,10 @@ def check_items_totals(doc: ContractDoc) -> None:
     stated = dec(doc.record.contract.total_amount)
     if total is None or stated is None or close(total, stated):
         return
-    if (adds_up_elsewhere(doc, "line_items", "the rows", total)
-            or adds_up_with_rows_at_their_arithmetic(doc, 0, len(items), stated)):
+    if adds_up_elsewhere(doc, "line_items", "the rows", total):
         return
     add(doc, "items_total", "contract.total_amount", total, stated,
+        "warning" if doubtful_rows_explain(doc, 0, len(items), stated) else "error",
         evidence=["contract.total_amount"] + [f"line_items[{i}].amount" for i in range(len(items))])
 
 
@@ -194,10 +192,10 @@ def check_table_totals(doc: ContractDoc) -> None:
     (a grand total under the last of several tables)."""
     for statement, (start, end) in zip(doc.statements.table_totals, doc.statements.total_covers):
         own, above = _sum_rows(doc, start, end), _sum_rows(doc, 0, end)
-        if (own is None or close(own, statement.value) or (above is not None and close(above, statement.value))
-                or adds_up_with_rows_at_their_arithmetic(doc, start, end, statement.value)):
+        if own is None or close(own, statement.value) or (above is not None and close(above, statement.value)):
             continue
         add(doc, "items_total", "contract.total_amount", own, statement.value,
+            "warning" if doubtful_rows_explain(doc, start, end, statement.value) else "error",
             evidence=[f"line_items[{i}].amount" for i in range(start, end)], spans=[statement.span])
 
 

@@ -288,20 +288,31 @@ def recognizer_input(crop: np.ndarray) -> tuple[np.ndarray, float, float]:
     return batch, scaled_width / REC_HEIGHT_PX, padded_width / REC_HEIGHT_PX
 
 
+@functools.lru_cache(maxsize=None)
+def compiled_request(path: str, precision: str):
+    """An inference request on the model compiled by OpenVINO for one CPU thread, one
+    per model and precision for the life of the process. Compiling a model installs an
+    alternate signal stack on the thread and freeing it puts back the one before, so
+    models freed out of order left a freed stack in place, and the next signal (a
+    batch's SIGALRM time limit) crashed the process; models that live as long as the
+    process never do."""
+    try:
+        import openvino
+    except ImportError as err:
+        raise OcrUnavailable(f"OpenVINO is not installed ({err}): run 'make setup'") from None
+    compiled = openvino.Core().compile_model(path, "CPU", {
+        "INFERENCE_NUM_THREADS": OCR_THREADS, "NUM_STREAMS": 1,
+        "PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": precision})
+    return compiled.create_infer_request()
+
+
 class OpenVinoModel:
-    """An ONNX model compiled by OpenVINO for one CPU thread, called as RapidOCR calls
-    its onnxruntime sessions: a batch of images in, the first output out. The output
-    is the model's own buffer (a recognizer's is megabytes), valid until its next call."""
+    """An ONNX model run by OpenVINO (`compiled_request`), called as RapidOCR calls its
+    onnxruntime sessions: a batch of images in, the first output out. The output is the
+    model's own buffer (a recognizer's is megabytes), valid until its next call."""
 
     def __init__(self, path: str, precision: str) -> None:
-        try:
-            import openvino
-        except ImportError as err:
-            raise OcrUnavailable(f"OpenVINO is not installed ({err}): run 'make setup'") from None
-        compiled = openvino.Core().compile_model(path, "CPU", {
-            "INFERENCE_NUM_THREADS": OCR_THREADS, "NUM_STREAMS": 1,
-            "PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": precision})
-        self._request = compiled.create_infer_request()
+        self._request = compiled_request(path, precision)
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
         self._request.infer([batch])
