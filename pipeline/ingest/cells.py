@@ -4,11 +4,11 @@ A text detector tuned for lines of text misses a short faint figure standing alo
 in a cell first (a quantity "1" or "7" on a faded photocopy). After the page is
 read, every cell of a ruled grid (`pipeline.ingest.grid`) that no token falls in is
 looked at: if it holds a patch of ink of a text line's height (`MIN_INK_MM`..
-`MAX_INK_MM`) that no token already covers, the patch is cut out with a margin
-and read as one line (the engine's
-`read_line`: no detection, and no quarter turn of a tall narrow "1" into "一"). What the engine
-reads there with at least `MIN_CONFIDENCE` is added to the page's tokens; so a cell
-that holds only a speck or a rule's remains stays empty.
+`MAX_INK_MM`) that no token already covers, the patch is cut out with a margin and
+read as one line (the engine's `read_line`: no detection, and no quarter turn of a
+tall narrow "1" into "一"). What the engine reads there with at least
+`MIN_CONFIDENCE` is added to the page's tokens; so a cell that holds only a speck or
+a rule's remains stays empty.
 """
 from __future__ import annotations
 

@@ -85,19 +85,23 @@ def is_capital(ch: str) -> bool:
 
 
 @lru_cache(maxsize=None)
-def known_terms() -> tuple[frozenset[str], frozenset[tuple[str, str]], int]:
-    """The technical words, the look-alike pairs (both ways) and the shortest word
-    a correction may make."""
+def known_terms() -> tuple[frozenset[str], dict[int, tuple[str, ...]], frozenset[tuple[str, str]]]:
+    """The technical words; those a correction may make (at least `min_chars` long),
+    by length; and the look-alike pairs, both ways."""
     spec = load("ocr_terms")
+    targets: dict[int, tuple[str, ...]] = {}
+    for term in spec["terms"]:
+        if len(term) >= spec["min_chars"]:
+            targets[len(term)] = targets.get(len(term), ()) + (term,)
     pairs = {(a, b) for a, b in spec["look_alikes"]}
-    return frozenset(spec["terms"]), frozenset(pairs | {(b, a) for a, b in pairs}), spec["min_chars"]
+    return frozenset(spec["terms"]), targets, frozenset(pairs | {(b, a) for a, b in pairs})
 
 
 def term_reading(word: str) -> str | None:
     """The word with its middle read as a known technical word, when exactly one
     such reading swaps look-alikes; a figure may stand before and after the middle
     ("10PS3000" → IOPS3000). None when the word holds a known word as it is."""
-    terms, look_alike, min_chars = known_terms()
+    terms, targets, look_alike = known_terms()
     readings = set()
     for start in range(len(word)):
         if not word[:start].isdigit() and start:
@@ -108,9 +112,8 @@ def term_reading(word: str) -> str | None:
             middle = word[start:end]
             if middle in terms:
                 return None
-            for term in terms:
-                if (len(term) == len(middle) >= min_chars
-                        and all(a == b or (a, b) in look_alike for a, b in zip(middle, term))):
+            for term in targets.get(len(middle), ()):
+                if all(a == b or (a, b) in look_alike for a, b in zip(middle, term)):
                     readings.add(word[:start] + term + word[end:])
     return readings.pop() if len(readings) == 1 else None
 

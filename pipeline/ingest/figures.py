@@ -7,9 +7,8 @@ confidence is lowered to `DOUBTFUL_FIGURE_CONFIDENCE`, below the resolver's
 low-confidence threshold, so that a finding built on it is a warning, never an
 error. One misreading is unambiguous and put right as well: periods between
 three-digit groups before a final decimal part ("204.739.20", "27,492.567.00") are
-commas; when the
-first group is longer than three digits ("27492.567.00"), the comma that split it
-was lost as well, and the periods are dropped ("27492567.00").
+commas; when the first group is longer than three digits ("27492.567.00"), the comma
+that split it was lost as well, and the periods are dropped ("27492567.00").
 Dates ("2024.3.18"), version numbers and lists ("1,2,3") are left alone.
 """
 from __future__ import annotations
@@ -43,8 +42,9 @@ def is_impossible(figure: str) -> bool:
 def repaired(figure: str) -> list[str]:
     """For each character of the figure, what it reads as with an unambiguous
     misreading put right ("" where a character goes)."""
-    if PERIODS_FOR_COMMAS.fullmatch(figure) or PERIODS_LOST_COMMAS.fullmatch(figure):
-        separator = "," if PERIODS_FOR_COMMAS.fullmatch(figure) else ""
+    commas = PERIODS_FOR_COMMAS.fullmatch(figure) is not None
+    if commas or PERIODS_LOST_COMMAS.fullmatch(figure):
+        separator = "," if commas else ""
         last = figure.rindex(".")
         return [separator if ch in ".," and i < last else ch for i, ch in enumerate(figure)]
     return list(figure)

@@ -2,9 +2,9 @@
 
 The page is brought to a working resolution; on a colour page the seals are found
 and their ink lifted off (`pipeline.ingest.seals`), each noted on the page; then
-the page, in grayscale, is deskewed; its ruled tables are
-found and their rules painted out; the printed area is OCR'd, cells of those tables
-left empty that hold ink are read again on their own (`pipeline.ingest.cells`), and the tokens
+the page, in grayscale, is deskewed; its ruled tables are found and their rules
+painted out; the printed area is OCR'd, the cells of those tables left empty that
+hold ink are read again on their own (`pipeline.ingest.cells`), and the tokens are
 cleaned (`pipeline.ingest.cleanup`) and their figures checked
 (`pipeline.ingest.figures`). When the recognizer is unsure of most of what
 it read, the page is tried again turned upside down and sideways, keeping the
