@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the product needs (Tesseract with Simplified
-# Chinese data, a CJK font for rendering samples, poppler for page images) and
+# Chinese data, CJK fonts for rendering samples, DejaVu for figures in the OCR
+# tests, poppler for page images) and
 # Chromium, which the browser tests of the review pages drive through Playwright
 # (Playwright's own browser downloads are not used).
 # Skips everything already present; needs root or sudo only when something is missing.
@@ -11,6 +12,7 @@ command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 [ -e /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] || [ -e /usr/share/tesseract-ocr/4.00/tessdata/eng.traineddata ] || need+=(tesseract-ocr-eng)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf ] || need+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then

@@ -224,7 +224,28 @@ def test_periods_read_for_commas_are_put_right(read, put_right):
     ("算力12.6P，1P折算", "算力12.6P，1P折算"),          # too short to be a word put right
     ("CPU1128核、内存3268GB", "CPU1128核、内存3268GB"),   # known words stay
     ("算力256 TOPS", "算力256 TOPS"),                    # no single reading: left alone
+    ("1VCPU", "1vCPU"),                                  # a capital drawn like its small letter
+    ("DDOS防护", "DDOS防护"),                            # printed both ways: either stays
 ])
 def test_technical_words_read_with_look_alikes_are_put_right(read, put_right):
     from pipeline.ingest.cleanup import clean
     assert clean(Token([Glyph(ch, None, 0.97) for ch in read])).text == put_right
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("text, size", [("1000000000088", 17), ("A/C 20000004333000015114677", 19)])
+def test_a_long_run_of_repeated_digits_keeps_every_digit(text, size):
+    """Read in the narrowed page, a run of zeros had too few steps to be told apart
+    and lost one; a line holding a long run of digits is read again at full width."""
+    from PIL import Image, ImageDraw, ImageFont
+    from pipeline.ingest.ocr import OcrUnavailable, engine
+    font_path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf")
+    if not font_path.exists():
+        pytest.skip("DejaVu Sans Condensed is missing: run scripts/setup-system.sh")
+    try:
+        rapidocr = engine("rapidocr")
+    except OcrUnavailable as err:
+        pytest.skip(str(err))
+    image = Image.new("L", (900, 80), 235)
+    ImageDraw.Draw(image).text((20, 20), text, font=ImageFont.truetype(str(font_path), size), fill=30)
+    assert [t.text for t in rapidocr.read(np.array(image))] == [text]

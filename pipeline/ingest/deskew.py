@@ -51,6 +51,19 @@ class Upright:
                       round(float(mx[row].max()), 2), round(float(my[row].max()), 2))
         return out
 
+    def to_upright(self, box: Box) -> Box:
+        """The axis-aligned box, in upright pixels, around a box of the scanned page."""
+        corners = np.array([[box[0], box[1], 1.0], [box[2], box[1], 1.0],
+                            [box[2], box[3], 1.0], [box[0], box[3], 1.0]]) @ self.matrix.T
+        return (float(corners[:, 0].min()), float(corners[:, 1].min()),
+                float(corners[:, 0].max()), float(corners[:, 1].max()))
+
+    def warp(self, image: np.ndarray) -> np.ndarray:
+        """Another image of the scanned page (a colour channel), made upright the same way."""
+        height, width = self.image.shape[:2]
+        return cv2.warpAffine(image, self.matrix, (width, height), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=BACKGROUND)
+
 
 def ink_points(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Coordinates of the ink pixels of a reduced copy of the page."""

@@ -41,6 +41,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 import unicodedata
 from pathlib import Path
 from typing import Optional, Protocol
@@ -74,6 +75,7 @@ REC_HEIGHT_PX = 48           # the recognizer's fixed input height
 MIN_TEXT_SCORE = 0.5         # lines recognized with less confidence are dropped
 TURNED_ASPECT = 1.5          # RapidOCR turns a box at least this many times taller than wide
 UPRIGHT_MAX_CHARS = 2        # such a box read as this many characters or fewer is read again upright
+LONG_DIGITS = re.compile(r"\d{8}")  # a line with this many digits in a row is read again at full width
 RAPIDOCR_MODELS = {
     "Det": "PP-OCRv6_det_small.onnx",
     "Rec": "PP-OCRv6_rec_small.onnx",
@@ -173,7 +175,7 @@ class RapidOcrEngine:
             return []
         page = cv2.cvtColor(narrow, cv2.COLOR_GRAY2BGR)
         quads = self.detect(stack(page, rows), min(1.0, DET_MAX_SIDE_PX / max(narrow.shape)))
-        return self.recognize(page, quads)
+        return self.recognize(page, quads, image)
 
     def detect(self, stacked: StackedBands, scale: float) -> list[np.ndarray]:
         """Quadrilaterals of the text lines found on the stacked bands, in page pixels,
@@ -195,9 +197,12 @@ class RapidOcrEngine:
             quads.append(quad)
         return list(self._detector.sorted_boxes(np.array(quads)))
 
-    def recognize(self, page: np.ndarray, quads: list[np.ndarray]) -> list[Token]:
+    def recognize(self, page: np.ndarray, quads: list[np.ndarray], full_width: np.ndarray) -> list[Token]:
         """One token per line the recognizer reads with confidence, x coordinates
-        widened back by `REC_WIDTH_SCALE`."""
+        widened back by `REC_WIDTH_SCALE`. A line read with a long run of digits is
+        read again on the page at its full width (`full_width`, grayscale): in a
+        narrowed crop a digit repeated ("11001", "0000") has too few steps to be
+        read twice and collapses into one."""
         from rapidocr.ch_ppocr_rec import TextRecOutput
         from rapidocr.utils.process_img import get_rotate_crop_image
         if not quads:
@@ -209,6 +214,11 @@ class RapidOcrEngine:
             if y1 - y0 >= TURNED_ASPECT * (x1 - x0) and len(read[i][0][0].strip()) <= UPRIGHT_MAX_CHARS:
                 crops[i] = widened(page[int(y0):int(y1) + 1, int(x0):int(x1) + 1])
                 read[i] = self.recognize_crop(crops[i])
+            elif LONG_DIGITS.search(read[i][0][0]):
+                wide = quad.copy()
+                wide[:, 0] /= REC_WIDTH_SCALE
+                crop = get_rotate_crop_image(full_width, wide)
+                read[i] = self.recognize_crop(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
         kept = [i for i, ((text, score), _) in enumerate(read) if text.strip() and score >= MIN_TEXT_SCORE]
         if not kept:
             return []

@@ -4,7 +4,9 @@ The page is brought to a working resolution; on a colour page the seals are foun
 and their ink lifted off (`pipeline.ingest.seals`), each noted on the page; then
 the page, in grayscale, is deskewed; its ruled tables are found and their rules
 painted out; the printed area is OCR'd, the cells of those tables left empty that
-hold ink are read again on their own (`pipeline.ingest.cells`), and the tokens are
+hold ink are read again on their own (`pipeline.ingest.cells`), what lies under a
+seal is read again on the seal colour's palest channel
+(`pipeline.ingest.under_seals`), and the tokens are
 cleaned (`pipeline.ingest.cleanup`) and their figures checked
 (`pipeline.ingest.figures`). When the recognizer is unsure of most of what
 it read, the page is tried again turned upside down and sideways, keeping the
@@ -15,6 +17,7 @@ origin).
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass
 from typing import Sequence
 
 import cv2
@@ -28,7 +31,8 @@ from pipeline.ingest.cleanup import clean
 from pipeline.ingest.figures import check_figures
 from pipeline.ingest.layout import Glyph, Token, assemble
 from pipeline.ingest.ocr import OcrEngine
-from pipeline.ingest.seals import find_seals, lift_seals
+from pipeline.ingest.seals import Seal, find_seals, lift_seals
+from pipeline.ingest.under_seals import SealView, reread_under_seals, seal_channels
 
 MIN_OCR_DPI = 150            # smaller scans are enlarged to this before OCR
 MAX_OCR_DPI = 300            # larger scans are reduced to this before OCR
@@ -73,29 +77,49 @@ def shifted(token: Token, dx: float, dy: float) -> Token:
                         g.conf) for g in token.glyphs])
 
 
-def read_upright(gray: np.ndarray, dpi: float, engine: OcrEngine, quarter_turns: int = 0
-                 ) -> tuple[Upright, list[Grid], list[Token]]:
+@dataclass(frozen=True)
+class SealedPage:
+    """The seals found on a colour page, and the page in each seal colour's palest channel."""
+
+    seals: list[Seal]
+    channels: dict[str, np.ndarray]
+
+    def views(self, page: Upright, rules: np.ndarray) -> list[SealView]:
+        """The seals on the upright page, each with its channel made upright and its
+        rules painted out as on the page."""
+        upright = {colour: erase_rules(page.warp(channel), rules) for colour, channel in self.channels.items()}
+        return [SealView(page.to_upright(seal.box), upright[seal.colour]) for seal in self.seals]
+
+
+NO_SEALS = SealedPage([], {})
+
+
+def read_upright(gray: np.ndarray, dpi: float, engine: OcrEngine, quarter_turns: int = 0,
+                 sealed: SealedPage = NO_SEALS) -> tuple[Upright, list[Grid], list[Token]]:
     """The page turned and straightened, its ruled grids, and what the engine reads
-    on it with the rules painted out."""
+    on it with the rules painted out (under seals, also on the seals' channels)."""
     page = straighten(gray, quarter_turns)
     tables = find_tables(page.image, dpi)
     x0, y0, x1, y1 = content_box(page.image, dpi)
     ruleless = erase_rules(page.image, tables.rules)
     tokens = [shifted(t, x0, y0) for t in engine.read(ruleless[y0:y1, x0:x1])]
     tokens += reread_empty_cells(ruleless, tables.grids, tokens, engine, dpi)
+    if sealed.seals:
+        views = sealed.views(page, tables.rules)
+        tokens = reread_under_seals(ruleless, tokens, views, tables.grids, engine, dpi)
     return page, tables.grids, [check_figures(clean(t)) for t in tokens]
 
 
-def read_best_orientation(gray: np.ndarray, dpi: float, engine: OcrEngine
+def read_best_orientation(gray: np.ndarray, dpi: float, engine: OcrEngine, sealed: SealedPage = NO_SEALS
                           ) -> tuple[Upright, list[Grid], list[Token]]:
     """The reading as scanned, or, if the engine is unsure of it, the surest of the
     other orientations."""
-    best = read_upright(gray, dpi, engine)
+    best = read_upright(gray, dpi, engine, 0, sealed)
     confidence = mean_confidence(best[2])
     if not best[2] or confidence >= UPRIGHT_CONFIDENCE:
         return best
     for turns in TURNS_TO_TRY:
-        turned = read_upright(gray, dpi, engine, turns)
+        turned = read_upright(gray, dpi, engine, turns, sealed)
         turned_confidence = mean_confidence(turned[2])
         if turned_confidence > confidence:
             best, confidence = turned, turned_confidence
@@ -109,7 +133,8 @@ def read_scan(image: np.ndarray, dpi: float, engine: OcrEngine) -> PageText:
     work, work_dpi = working_copy(image, dpi)
     seals = find_seals(work, work_dpi) if work.ndim == 3 else []
     gray = lift_seals(work, seals, work_dpi) if work.ndim == 3 else work
-    page, grids, tokens = read_best_orientation(gray, work_dpi, engine)
+    sealed = SealedPage(seals, seal_channels(work, seals)) if seals else NO_SEALS
+    page, grids, tokens = read_best_orientation(gray, work_dpi, engine, sealed)
     text = assemble(tokens, grids, float(page.image.shape[1]), source=f"ocr:{engine.name}")
     text.boxes = page.to_scanned(text.boxes or [], POINTS_PER_INCH / work_dpi)
     text.notes = [seal.describe(POINTS_PER_INCH / work_dpi) for seal in seals]
