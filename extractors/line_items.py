@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from itertools import combinations
-from typing import Optional
+from typing import Optional, Sequence
 
 import regex
 
@@ -130,7 +130,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
     for table in doc.tables:
         if not table.is_price_table:
             continue
-        parsed = read_price_table(table, heading_above(doc, table))
+        parsed = read_price_table(table, heading_above(doc, table), doc.lines)
         first_item = len(items)
         billed = column_periods(parsed)
         in_wan = caption_in_wan(doc, table)
@@ -250,10 +250,15 @@ def section_name(text: str) -> str:
     return ORDINAL_PREFIX.sub("", text).strip() or text
 
 
-def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
+def read_price_table(table: Table, section: Optional[str] = None, lines: Sequence[Line] = ()) -> PriceTable:
     """The rows and sums of a price table. A group row ("一 | 计算服务") names the section of
-    the rows under it; rows outside any group keep their own section cell, else `section`."""
+    the rows under it; rows outside any group keep their own section cell, else `section`.
+    A text line continues the row above only while nothing but page furniture of
+    `lines` (the document's) stands between them: after a heading or a repeated
+    header, a line is not a wrapped cell (a group row whose ordinal OCR lost)."""
     parsed = PriceTable()
+    table_lines = {row.line.number for row in table.rows}
+    last_line: Optional[int] = None
     group: Optional[str] = None
     role_at = {c.column: c.role for c in table.columns}
     header_width = table.header.width if table.header else 0
@@ -298,6 +303,7 @@ def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
         if reading is not None:
             reading.section = group or reading.section or section
             parsed.rows.append(reading)
+            last_line = row.line.number
             continue
         texts = [c for c in row.cells if cell_kind(c.text) == "text"]
         if not texts:
@@ -310,10 +316,19 @@ def read_price_table(table: Table, section: Optional[str] = None) -> PriceTable:
             group = name
             continue
         if is_interjection(row):
+            last_line = None
             continue
-        if parsed.rows:
+        if parsed.rows and last_line is not None and not interrupted(lines, table_lines, last_line, row.line.number):
             continue_row(parsed.rows[-1], row)
+            last_line = row.line.number
     return parsed
+
+
+def interrupted(lines: Sequence[Line], table_lines: set[int], after: int, before: int) -> bool:
+    """Whether a line of text that is neither one of the table's rows nor page
+    furniture stands between two of its lines (a header repeated under a heading)."""
+    return any(line.text.strip() and not line.furniture and line.number not in table_lines
+               for line in lines[after + 1:before])
 
 
 def wrapped_sum_label(row: Row, following: Optional[Row]) -> Optional[SumReading]:

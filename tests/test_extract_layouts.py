@@ -292,3 +292,14 @@ def test_a_cap_written_in_words_is_the_cap_not_another_penalty():
             "乙方逾期的，每日按合同总金额的万分之五支付违约金，累计最高不超过合同总金额的百分之十。\n")
     record = extract_text(text, "cap.txt").record
     assert [(p.rate, p.per_day, p.cap_rate) for p in record.penalties] == [(0.0005, True, 0.1)]
+
+
+def test_a_group_row_that_lost_its_ordinal_after_a_heading_is_no_wrapped_cell():
+    header = "序号\t服务类\t服务项\t服务期（月）\t计价单位\t报价单位\t数量\n"
+    text = ("云资源租赁服务合同\n甲方：某市大数据中心\n乙方：某某云服务有限公司\n附件：服务清单\n1.1 计算服务\n" + header
+            + "一\t计算服务\t\t\t\t\t\n1.1\t云主机\t内存\t6\t\t元/GB月\t512\n"
+            "1.2 存储服务\n" + header
+            + "\t存储服务\t\t\t\t\t\n2.1\t存储\t普通存储\t6\t100 GB\t元/100GB月\t20\n")
+    items = extract_text(text, "ordinal.txt").record.line_items
+    assert [i.service for i in items] == ["内存", "普通存储"]
+    assert [i.quantity for i in items] == [512, 20]

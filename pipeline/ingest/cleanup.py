@@ -28,7 +28,8 @@ LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 def is_speck(char: str, left: str | None, right: str | None) -> bool:
     """A dot the scanner's dirt made: a "·", "'" or "_" not inside a Latin word or a
     run of its own kind, or a "." that starts a line, ends a number, or follows a
-    Chinese character or a bracket (a decimal point, "1. 总则" and "Co." are kept)."""
+    Chinese character, a bracket or a slash ("元/.套月"; a decimal point, "1. 总则"
+    and "Co." are kept)."""
     if char in DOTS:
         inside_word = bool(left and right and left.isascii() and left.isalnum() and right.isascii() and right.isalnum())
         return not (inside_word or char in (left, right))
@@ -36,7 +37,7 @@ def is_speck(char: str, left: str | None, right: str | None) -> bool:
         return False
     if left is None or (left.isdigit() and right is None):
         return True
-    return is_wide(left) or left in CLOSERS
+    return is_wide(left) or left in CLOSERS or left == "/"
 
 
 def is_doubtful_mark(glyph: Glyph) -> bool:
