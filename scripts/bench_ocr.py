@@ -150,6 +150,23 @@ def seeds() -> list[Seed]:
     return found
 
 
+def corpus_seeds(folders: list[Path], into: Path) -> list[Seed]:
+    """Text contracts with gold records (FOLDER/contracts/*.txt, FOLDER/gold/*.json),
+    printed as text-layer PDFs into `into` by `pipeline.synth.from_text`."""
+    from pipeline.synth.from_text import document_from_text
+    from pipeline.synth.render_pdf import render_pdf
+    found = []
+    for folder in folders:
+        for text in sorted((folder / "contracts").glob("*.txt")):
+            gold = folder / "gold" / f"{text.stem}.json"
+            if not gold.exists():
+                continue
+            pdf = into / f"{text.stem}.pdf"
+            render_pdf(document_from_text(text.read_text(encoding="utf-8")), pdf)
+            found.append(Seed(pdf, json.loads(gold.read_text(encoding="utf-8"))))
+    return found
+
+
 def scorer():
     """The shared scoring module (its functions, not its command line)."""
     if not SCORER.exists():
@@ -183,15 +200,16 @@ def false_errors(score, gold: dict, record: dict) -> int:
     return sum((keys(record) - keys(gold)).values())
 
 
-def bench_degradations(chosen: list[str], limit: int, workers: int, keep: Path | None) -> None:
+def bench_degradations(chosen: list[str], limit: int | None, workers: int, keep: Path | None,
+                       corpora: list[Path]) -> None:
     score = scorer()
-    picked = seeds()[:limit]
-    if not picked:
-        raise SystemExit("no text PDF with a gold record in ../shared or samples/")
-    print(f"seeds: {', '.join(s.text_pdf.stem for s in picked)}; {workers} worker process(es)")
-    print(f"{'degradation':<13}{'pages':>6}{'F1':>8}{'P':>8}{'R':>8}{'false errors':>14}{'CPU s/page':>12}")
     with tempfile.TemporaryDirectory() as folder, \
             multiprocessing.get_context("fork").Pool(workers, initializer=warm, initargs=("rapidocr",)) as pool:
+        picked = (corpus_seeds(corpora, Path(folder)) if corpora else seeds())[:limit]
+        if not picked:
+            raise SystemExit("no text PDF with a gold record in ../shared, samples/ or the corpus folders")
+        print(f"contracts: {', '.join(s.text_pdf.stem for s in picked)}; {workers} worker process(es)")
+        print(f"{'degradation':<13}{'pages':>6}{'F1':>8}{'P':>8}{'R':>8}{'false errors':>14}{'CPU s/page':>12}")
         jobs = [(str(s.text_pdf), degradation, n, folder) for degradation in chosen for n, s in enumerate(picked)]
         results = iter(pool.imap(extract_degraded, jobs, chunksize=1))
         for degradation in chosen:
@@ -219,7 +237,10 @@ def main() -> None:
                         help="degrade: records from degraded scans (default); engines: OCR speed and CER")
     parser.add_argument("--only", default=",".join(DEGRADATION_RUNS),
                         help=f"degradations to run, comma-separated (default: {','.join(DEGRADATION_RUNS)})")
-    parser.add_argument("--seeds", type=int, default=5, help="how many seeds to use (default: 5)")
+    parser.add_argument("--seeds", type=int, help="how many contracts to use (default: all)")
+    parser.add_argument("--corpus", type=Path, action="append", default=[],
+                        help="instead of the seeds: a folder of text contracts (contracts/*.txt) with gold "
+                             "records (gold/*.json), printed to PDF first; repeatable, e.g. tests/holdout")
     parser.add_argument("--keep", type=Path, help="write the records into KEEP/<degradation>/ for score.py")
     parser.add_argument("--engines", default="rapidocr,tesseract")
     parser.add_argument("--dpi", default="200,300")
@@ -232,7 +253,7 @@ def main() -> None:
         unknown = [d for d in args.only.split(",") if d not in DEGRADATION_RUNS]
         if unknown:
             parser.error(f"unknown degradation {', '.join(unknown)}: choose from {', '.join(DEGRADATION_RUNS)}")
-        bench_degradations(args.only.split(","), args.seeds, args.workers, args.keep)
+        bench_degradations(args.only.split(","), args.seeds, args.workers, args.keep, args.corpus)
         return
     if args.scans:
         pairs = folder_pairs(args.scans, args.texts or args.scans)

@@ -182,6 +182,7 @@ def test_shared_scan_price_table_comes_out_as_rows():
 # -- figure shapes --------------------------------------------------------------------
 @pytest.mark.parametrize("figure, impossible", [
     ("204.739.20", True), ("27492.567.00", True), ("27,492.567.00", True), ("1,2345.00", True), ("276,48", True), ("1.234,56", True),
+    ("3,65", True), ("1,234,56", True),
     ("58,210.50", False), ("3,600", False), ("1,2,3", False),
     ("2024.3.18", False), ("192.168.1.10", False), ("7.5", False), ("81200", False),
 ])
@@ -207,6 +208,9 @@ def test_doubtful_figure_is_low_confidence_and_periods_read_for_commas_are_put_r
     ("为人民币27492.567.00元", "为人民币27492567.00元"),  # ... and the comma before them lost
     ("为人民币27,492.567.00元", "为人民币27,492,567.00元"),  # one of two commas read as a period
     ("于2024.3.18签订", "于2024.3.18签订"),               # a date is no figure to put right
+    ("单价 3,65 万元", "单价 3.65 万元"),                 # a faint decimal point read as a comma
+    ("合计1,234,56元", "合计1,234.56元"),                 # ... after thousands groups
+    ("第1,2,3项", "第1,2,3项"),                           # a list stays
 ])
 def test_periods_read_for_commas_are_put_right(read, put_right):
     from pipeline.ingest import figures

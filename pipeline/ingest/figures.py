@@ -8,7 +8,9 @@ low-confidence threshold, so that a finding built on it is a warning, never an
 error. One misreading is unambiguous and put right as well: periods between
 three-digit groups before a final decimal part ("204.739.20", "27,492.567.00") are
 commas; when the first group is longer than three digits ("27492.567.00"), the comma
-that split it was lost as well, and the periods are dropped ("27492567.00").
+that split it was lost as well, and the periods are dropped ("27492567.00"); a
+comma before the last two digits, where no period follows ("3,65", "1,234,56"), is a
+decimal point (a faint period reads as a comma).
 Dates ("2024.3.18"), version numbers and lists ("1,2,3") are left alone.
 """
 from __future__ import annotations
@@ -23,11 +25,14 @@ GROUP_SIZE = 3
 PERIODS_FOR_COMMAS = re.compile(r"\d{1,3}(?:[.,]\d{3})*\.\d{3}(?:[.,]\d{3})*\.\d{1,2}")  # "204.739.20",
                                                                     # "27,492.567.00": commas
 PERIODS_LOST_COMMAS = re.compile(r"\d{4,}(?:[.,]\d{3})+\.\d{1,2}")  # "27492.567.00": 27492567.00
+COMMA_FOR_PERIOD = re.compile(r"\d{1,3}(?:,\d{3})*,\d{2}")  # "3,65", "1,234,56": the last comma a period
 MIN_GROUPED_DIGITS = 3             # a comma after a group shorter than this everywhere is a list
 
 
 def is_impossible(figure: str) -> bool:
     """Whether the separators and digit groups of `figure` cannot be a printed number."""
+    if COMMA_FOR_PERIOD.fullmatch(figure):
+        return True
     if "," in figure:
         head, _, decimals = figure.partition(".")
         groups = head.split(",")
@@ -47,6 +52,9 @@ def repaired(figure: str) -> list[str]:
         separator = "," if commas else ""
         last = figure.rindex(".")
         return [separator if ch in ".," and i < last else ch for i, ch in enumerate(figure)]
+    if COMMA_FOR_PERIOD.fullmatch(figure):
+        last = figure.rindex(",")
+        return [("." if i == last else ch) for i, ch in enumerate(figure)]
     return list(figure)
 
 

@@ -202,25 +202,28 @@ def split_by_cells(tokens: Iterable[Token], grids: Sequence[Grid]
     prose: list[Token] = []
     cells: dict[tuple[int, int, int], list[Token]] = {}
     for token in tokens:
-        runs: list[tuple[Optional[tuple[int, int, int]], list[Glyph]]] = []
-        for glyph in token.glyphs:
-            previous = runs[-1][0] if runs else None
-            key = previous if glyph.box is None else cell_key(glyph.box, grids)
-            if previous is not None and key != previous and grids[previous[0]].crosses_column(glyph.box):
-                key = previous
-            if runs and runs[-1][0] == key:
-                runs[-1][1].append(glyph)
-            else:
-                runs.append((key, [glyph]))
-        for key, glyphs in runs:
-            piece = Token(strip_spaces(glyphs))
-            if not piece.glyphs:
-                continue
+        for key, piece in cell_runs(token, grids):
             if key is None:
                 prose.append(piece)
             else:
                 cells.setdefault(key, []).append(piece)
     return prose, cells
+
+
+def cell_runs(token: Token, grids: Sequence[Grid]) -> list[tuple[Optional[tuple[int, int, int]], Token]]:
+    """The token's pieces by (grid, row, column) of their glyph centres (None outside
+    the grids), in reading order, spaces at their ends stripped."""
+    runs: list[tuple[Optional[tuple[int, int, int]], list[Glyph]]] = []
+    for glyph in token.glyphs:
+        previous = runs[-1][0] if runs else None
+        key = previous if glyph.box is None else cell_key(glyph.box, grids)
+        if previous is not None and key != previous and grids[previous[0]].crosses_column(glyph.box):
+            key = previous
+        if runs and runs[-1][0] == key:
+            runs[-1][1].append(glyph)
+        else:
+            runs.append((key, [glyph]))
+    return [(key, Token(strip_spaces(glyphs))) for key, glyphs in runs if strip_spaces(glyphs)]
 
 
 def cell_key(box: Box, grids: Sequence[Grid]) -> Optional[tuple[int, int, int]]:

@@ -28,8 +28,9 @@ from pipeline.ingest.cells import reread_empty_cells
 from pipeline.ingest.deskew import Upright, straighten
 from pipeline.ingest.grid import Grid, erase_rules, find_tables
 from pipeline.ingest.cleanup import clean
+from pipeline.ingest.column_fit import fit_across_columns
 from pipeline.ingest.figures import check_figures
-from pipeline.ingest.layout import Glyph, Token, assemble
+from pipeline.ingest.layout import Glyph, Token, assemble, cell_runs
 from pipeline.ingest.ocr import OcrEngine
 from pipeline.ingest.seals import Seal, find_seals, lift_seals
 from pipeline.ingest.under_seals import SealView, reread_under_seals, seal_channels
@@ -107,7 +108,8 @@ def read_upright(gray: np.ndarray, dpi: float, engine: OcrEngine, quarter_turns:
     if sealed.seals:
         views = sealed.views(page, tables.rules)
         tokens = reread_under_seals(ruleless, tokens, views, tables.grids, engine, dpi)
-    return page, tables.grids, [check_figures(clean(t)) for t in tokens]
+    tokens = fit_across_columns(tokens, tables.grids, ruleless)
+    return page, tables.grids, [check_figures(piece) for t in tokens for _, piece in cell_runs(clean(t), tables.grids)]
 
 
 def read_best_orientation(gray: np.ndarray, dpi: float, engine: OcrEngine, sealed: SealedPage = NO_SEALS
