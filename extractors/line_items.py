@@ -73,6 +73,8 @@ GROUP_LABEL = regex.compile(r"^[^\d\s。；;:：](?:[^\d。；;:：]{0,22}[^\d\s
 NUMBERED_HEADING = regex.compile(r"^\d+(?:\.\d+)+\.?\s+[\p{Han}A-Za-z]|^\d+(?:\.\d+){2,}\.?\s*\p{Han}")
 SENTENCE_END = regex.compile(r"[。；;]$")
 BRACKETED = regex.compile(r"[(（][^)）]*[)）]?|\s")
+#: A cell that is a written amount: digit groups with commas, or two decimals ("36,000", "81000.00").
+AMOUNT_CELL = regex.compile(r"^[¥￥]?\s*(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+\.\d{2})$")
 MIN_GROUP_CHARS = 2
 MIN_SENTENCE_CHARS = 20
 SECTION_LABEL = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]\s*|[(（][一二三四五六七八九十]+[)）]\s*)?[^\d\s]{2,16}$")
@@ -119,6 +121,8 @@ class SumReading:
 class PriceTable:
     rows: list[RowReading] = field(default_factory=list)
     sums: list[tuple[int, SumReading]] = field(default_factory=list)
+    #: rows that state an amount but could not be read as a price row, by the count of rows before them
+    unread: list[tuple[int, Row]] = field(default_factory=list)
 
 
 def extract(doc: ContractDoc) -> ContractDoc:
@@ -140,6 +144,10 @@ def extract(doc: ContractDoc) -> ContractDoc:
             if item is not None:
                 items.append(item)
         assign_sections(parsed, items, first_item)
+        for row_index, row in parsed.unread:
+            doc.statements.unread_rows.append((first_item + row_index, row.line.span))
+            doc.warn(f"line {row.line.number + 1}: a row of the price table that states an amount "
+                     f"could not be read ({row.text[:40]}); sums over its table are only warnings")
         start = first_item
         sum_scale = column_scale(table, "amount", in_wan)
         for row_index, reading in parsed.sums:
@@ -304,6 +312,10 @@ def read_price_table(table: Table, section: Optional[str] = None, lines: Sequenc
             reading.section = group or reading.section or section
             parsed.rows.append(reading)
             last_line = row.line.number
+            continue
+        if any(AMOUNT_CELL.match(c.text.strip()) for c in row.cells):
+            parsed.unread.append((len(parsed.rows), row))   # states an amount: a row, never a wrapped cell
+            last_line = None
             continue
         texts = [c for c in row.cells if cell_kind(c.text) == "text"]
         if not texts:

@@ -49,6 +49,8 @@ class Statements:
     table_totals: list[Statement] = field(default_factory=list)
     total_covers: list[tuple[int, int]] = field(default_factory=list)
     subtotal_covers: list[tuple[int, int]] = field(default_factory=list)
+    #: price-table rows stating an amount that no line item was read from, by the count of items before them
+    unread_rows: list[tuple[int, Span]] = field(default_factory=list)
     payments: list[PaymentStatement] = field(default_factory=list)
     restated_quantities: list[tuple[int, Statement]] = field(default_factory=list)
     labelled_amounts: list = field(default_factory=list)

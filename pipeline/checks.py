@@ -27,6 +27,7 @@ from pipeline.resolve import (SCALES, SUM_TOLERANCE, base_of_percent, borne_out_
 from schemas import Finding
 
 CENT = Decimal("0.01")
+DECIMAL_SHIFTS = (Decimal(10), Decimal(100), Decimal(1000))   # a lost decimal point or zeros
 HALF_CENT = Decimal("0.005")
 RATE_TOLERANCE = Decimal("0.001")
 
@@ -106,9 +107,51 @@ def check_line_amounts(doc: ContractDoc) -> None:
                     + (0 if counted else half_unit(quantity) * price * periods) + HALF_CENT)
         if diff > rounding and line_reading(doc, subject, price * quantity, periods, amount, term):
             continue
-        add(doc, "line_amount", subject, expected.quantize(CENT), amount,
-            "warning" if diff <= rounding else "error",
+        severity = "warning" if diff <= rounding or misread(doc, i, expected, amount) else "error"
+        add(doc, "line_amount", subject, expected.quantize(CENT), amount, severity,
             [f"{subject}.unit_price", f"{subject}.quantity", f"{subject}.periods", f"{subject}.amount"])
+
+
+def ocr_read(doc: ContractDoc, paths: Iterable[str]) -> bool:
+    """Whether any of the values at `paths` was read by OCR (its evidence has a confidence)."""
+    return any(getattr(doc.evidence.get(path), "confidence", None) is not None for path in paths)
+
+
+def misread(doc: ContractDoc, index: int, expected: Decimal, amount: Decimal) -> bool:
+    """Whether a row's disagreement is better explained by a misreading of its OCR'd
+    figures than by the document: the product and the amount differ by exactly a
+    power of ten (a decimal point or zeros lost), or the body restates a quantity
+    under which the row agrees. The reason goes to the warnings."""
+    subject = f"line_items[{index}]"
+    if not ocr_read(doc, [f"{subject}.unit_price", f"{subject}.quantity"]) or not amount or not expected:
+        return False
+    ratio = max(expected, amount) / min(expected, amount)
+    if ratio in DECIMAL_SHIFTS:
+        doc.warn(f"line_amount on {subject} is only a warning: price × quantity × periods and the amount "
+                 f"differ by exactly ×{ratio.normalize():f}, as when OCR loses a decimal point or zeros")
+        return True
+    restated = agreeing_restatement(doc, index)
+    if restated is not None:
+        doc.warn(f"line_amount on {subject} is only a warning: the body restates the quantity as "
+                 f"{restated.value.normalize():f}, under which the row agrees; the table's quantity is likely misread")
+        return True
+    return False
+
+
+def agreeing_restatement(doc: ContractDoc, index: int) -> Optional[Statement]:
+    """A restatement of row `index`'s quantity in the body under which the row's own
+    arithmetic agrees, when the table's quantity was read by OCR and does not."""
+    item = doc.record.line_items[index]
+    price, quantity, periods, amount = dec(item.unit_price), dec(item.quantity), dec(item.periods), dec(item.amount)
+    normalized = dec(item.normalized.quantity) if item.normalized else None
+    if None in (price, quantity, periods, amount, normalized) or not quantity or not normalized:
+        return None
+    if not ocr_read(doc, [f"line_items[{index}].quantity"]):
+        return None
+    for at, statement in doc.statements.restated_quantities:
+        if at == index and abs(price * statement.value * quantity / normalized * periods - amount) <= HALF_CENT:
+            return statement
+    return None
 
 
 def line_reading(doc: ContractDoc, subject: str, product: Decimal, periods: Decimal, amount: Decimal,
@@ -152,13 +195,24 @@ def doubtful_rows_explain(doc: ContractDoc, start: int, end: int, stated: Decima
     return all(a is not None for a in amounts) and close(sum(amounts, Decimal(0)), stated)
 
 
+def sum_severity(doc: ContractDoc, start: int, end: int, stated: Decimal, subject: str) -> str:
+    """A sum over rows start..end that disagrees is a warning when a row there that
+    states an amount could not be read, or when doubtful readings explain it."""
+    unread = [span for position, span in doc.statements.unread_rows if start <= position <= end]
+    if unread:
+        doc.warn(f"items_total on {subject} is only a warning: a row of the table was not read "
+                 f"({unread[0].text.strip()[:40]})")
+        return "warning"
+    return "warning" if doubtful_rows_explain(doc, start, end, stated) else "error"
+
+
 def check_items_totals(doc: ContractDoc) -> None:
     for j, (start, end) in enumerate(doc.statements.subtotal_covers):
         stated = dec(doc.record.subtotals[j].amount)
         total = _sum_rows(doc, start, end)
         if stated is not None and total is not None and not close(total, stated):
             add(doc, "items_total", f"subtotals[{j}]", total, stated,
-                "warning" if doubtful_rows_explain(doc, start, end, stated) else "error",
+                sum_severity(doc, start, end, stated, f"subtotals[{j}]"),
                 evidence=[f"subtotals[{j}].amount"] + [f"line_items[{i}].amount" for i in range(start, end)])
     items = doc.record.line_items
     if not items or doc.statements.subtotal_covers:
@@ -173,7 +227,7 @@ def check_items_totals(doc: ContractDoc) -> None:
     if adds_up_elsewhere(doc, "line_items", "the rows", total):
         return
     add(doc, "items_total", "contract.total_amount", total, stated,
-        "warning" if doubtful_rows_explain(doc, 0, len(items), stated) else "error",
+        sum_severity(doc, 0, len(items), stated, "contract.total_amount"),
         evidence=["contract.total_amount"] + [f"line_items[{i}].amount" for i in range(len(items))])
 
 
@@ -195,7 +249,7 @@ def check_table_totals(doc: ContractDoc) -> None:
         if own is None or close(own, statement.value) or (above is not None and close(above, statement.value)):
             continue
         add(doc, "items_total", "contract.total_amount", own, statement.value,
-            "warning" if doubtful_rows_explain(doc, start, end, statement.value) else "error",
+            sum_severity(doc, start, end, statement.value, "contract.total_amount"),
             evidence=[f"line_items[{i}].amount" for i in range(start, end)], spans=[statement.span])
 
 
@@ -385,7 +439,12 @@ def check_restated_quantities(doc: ContractDoc) -> None:
         if abs(statement.value - table) > HALF_CENT:
             first, later = ((statement.value, table) if statement.span.start < _item_start(doc, index)
                             else (table, statement.value))
+            misread_here = agreeing_restatement(doc, index) is statement
+            if misread_here:
+                doc.warn(f"restated_quantity on line_items[{index}].quantity is only a warning: the row's "
+                         f"amount agrees with the body's {statement.value.normalize():f}, not the table's reading")
             add(doc, "restated_quantity", f"line_items[{index}].quantity", first, later,
+                "warning" if misread_here else "error",
                 evidence=[f"line_items[{index}].quantity"], spans=[statement.span])
 
 

@@ -303,3 +303,17 @@ def test_a_group_row_that_lost_its_ordinal_after_a_heading_is_no_wrapped_cell():
     items = extract_text(text, "ordinal.txt").record.line_items
     assert [i.service for i in items] == ["内存", "普通存储"]
     assert [i.quantity for i in items] == [512, 20]
+
+
+def test_a_row_stating_an_amount_that_cannot_be_read_makes_the_sum_a_warning():
+    """Cells run together (a price and a quantity in one cell) leave a row that is not
+    read; it is not glued to the row above, and the total that counts it is only doubted."""
+    text = ("会议服务合同\n甲方：某县应急局\n乙方：某某通信有限公司\n"
+            "序号\t会议类型\t计费单位\t单价（元）\t参会方数\t会议次数\t金额（元）\n"
+            "1\t常规会商\t元/方·次\t50\t20\t10\t10,000.00\n"
+            "2\t平台年费\t元/年\t12,000 1\t1\t12,000.00\t\n"
+            "合计\t\t\t\t\t\t22,000.00\n合同总价为人民币22,000.00元。\n")
+    doc = extract_text(text, "unread.txt")
+    assert [i.service for i in doc.record.line_items] == ["常规会商"]
+    assert [(f.check, f.severity) for f in doc.record.findings] == [("items_total", "warning")]
+    assert any("could not be read" in w for w in doc.warnings)

@@ -1,0 +1,52 @@
+"""A row whose OCR'd figures disagree with its amount in a way a misreading explains is
+a warning, not an error (`pipeline.checks.misread`): the product and the amount differ
+by exactly a power of ten (a decimal point lost: 0.35 read as 35), or the body restates
+a quantity under which the row agrees (3 read as 13). The same figures typed in a text
+file stay errors: there the document itself says them."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.document import ContractDoc, PageText
+from pipeline.language import default_pipeline, extract_text
+
+READ_CONFIDENCE = 0.97
+PAGE = """云资源租用合同
+甲方：塘西区数据管理中心
+乙方：远帆云计算有限公司
+第一条 服务内容：乙方提供云主机{body}，服务期12个月。
+序号\t服务名称\t单位\t数量\t单价（元/月）\t服务期（月）\t金额（元）
+1\t云主机\t台\t{quantity}\t{price}\t12\t{amount}
+2\t块存储\tGB\t1000\t0.50\t12\t6,000.00
+合计\t\t\t\t\t\t{total}
+本合同总价为人民币{total}元。
+"""
+
+
+def ocr_page(text: str) -> PageText:
+    """The page as OCR gives it: every character with a confidence."""
+    confidences = [None if ch in "\n\t" else READ_CONFIDENCE for ch in text]
+    return PageText(text, confidences=confidences, source="ocr:test")
+
+
+def findings(quantity: str, price: str, amount: str, total: str, body: str = "", ocr: bool = True) -> list:
+    text = PAGE.format(quantity=quantity, price=price, amount=amount, total=total, body=body)
+    doc = (default_pipeline()(ContractDoc.from_pages("scan.pdf", [ocr_page(text)])) if ocr
+           else extract_text(text, "typed.txt"))
+    return [(f.check, f.severity) for f in doc.record.findings]
+
+
+@pytest.mark.parametrize("ocr, severity", [(True, "warning"), (False, "error")])
+def test_a_lost_decimal_point_is_a_misreading_on_a_scan(ocr, severity):
+    # 10 × 0.35 × 12 = 42.00 is the amount; the price read as 35 makes the product 4,200.00
+    assert findings("10", "35", "42.00", "6,042.00", ocr=ocr) == [("line_amount", severity)]
+
+
+def test_a_quantity_the_body_restates_and_the_row_bears_out_is_a_misreading_on_a_scan():
+    # the body and the amount say 3 hosts; the table's "13" is what OCR made of "3"
+    assert findings("13", "100.00", "3,600.00", "9,600.00", body="3台") == [
+        ("line_amount", "warning"), ("restated_quantity", "warning")]
+
+
+def test_a_row_that_disagrees_otherwise_stays_an_error_on_a_scan():
+    assert findings("10", "36", "42.00", "6,042.00") == [("line_amount", "error")]
