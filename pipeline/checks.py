@@ -125,10 +125,9 @@ def misread(doc: ContractDoc, index: int, expected: Decimal, amount: Decimal) ->
     subject = f"line_items[{index}]"
     if not ocr_read(doc, [f"{subject}.unit_price", f"{subject}.quantity"]) or not amount or not expected:
         return False
-    ratio = max(expected, amount) / min(expected, amount)
-    if ratio in DECIMAL_SHIFTS:
+    if decimal_shift(expected, amount):
         doc.warn(f"line_amount on {subject} is only a warning: price × quantity × periods and the amount "
-                 f"differ by exactly ×{ratio.normalize():f}, as when OCR loses a decimal point or zeros")
+                 f"differ by exactly ×{decimal_shift(expected, amount):f}, as when OCR loses a decimal point or zeros")
         return True
     restated = agreeing_restatement(doc, index)
     if restated is not None:
@@ -136,6 +135,14 @@ def misread(doc: ContractDoc, index: int, expected: Decimal, amount: Decimal) ->
                  f"{restated.value.normalize():f}, under which the row agrees; the table's quantity is likely misread")
         return True
     return False
+
+
+def decimal_shift(a: Optional[Decimal], b: Optional[Decimal]) -> Optional[Decimal]:
+    """The power of ten (10, 100 or 1000) by which two figures differ exactly, if they do."""
+    if not a or not b:
+        return None
+    ratio = (max(a, b) / min(a, b)).normalize()
+    return ratio if ratio in DECIMAL_SHIFTS else None
 
 
 def agreeing_restatement(doc: ContractDoc, index: int) -> Optional[Statement]:
@@ -197,11 +204,20 @@ def doubtful_rows_explain(doc: ContractDoc, start: int, end: int, stated: Decima
 
 def sum_severity(doc: ContractDoc, start: int, end: int, stated: Decimal, subject: str) -> str:
     """A sum over rows start..end that disagrees is a warning when a row there that
-    states an amount could not be read, or when doubtful readings explain it."""
+    states an amount could not be read, when it counts a row OCR read off by a power
+    of ten, or when doubtful readings explain it."""
     unread = [span for position, span in doc.statements.unread_rows if start <= position <= end]
     if unread:
         doc.warn(f"items_total on {subject} is only a warning: a row of the table was not read "
                  f"({unread[0].text.strip()[:40]})")
+        return "warning"
+    own = {f.subject: f for f in doc.record.findings if f.check == "line_amount" and f.severity == "warning"}
+    shifted = [row for row in (f"line_items[{i}]" for i in range(start, end)) if row in own
+               and decimal_shift(dec(own[row].expected), dec(own[row].found))
+               and ocr_read(doc, [f"{row}.unit_price", f"{row}.quantity", f"{row}.amount"])]
+    if shifted:
+        doc.warn(f"items_total on {subject} is only a warning: it counts {shifted[0]}, whose figures "
+                 f"OCR read off by a power of ten")
         return "warning"
     return "warning" if doubtful_rows_explain(doc, start, end, stated) else "error"
 

@@ -50,3 +50,10 @@ def test_a_quantity_the_body_restates_and_the_row_bears_out_is_a_misreading_on_a
 
 def test_a_row_that_disagrees_otherwise_stays_an_error_on_a_scan():
     assert findings("10", "36", "42.00", "6,042.00") == [("line_amount", "error")]
+
+
+def test_a_total_counting_a_row_read_off_by_a_power_of_ten_is_only_doubted_on_a_scan():
+    # 150 × 10 × 12 = 18,000.00 read as 18.00 (the group comma and zeros lost); the stated
+    # total also counts a row the scan lost, so no reading of the rows bears it out
+    assert findings("10", "150", "18.00", "30,000.00") == [("line_amount", "warning"), ("items_total", "warning")]
+    assert findings("10", "150", "18.00", "30,000.00", ocr=False) == [("line_amount", "error"), ("items_total", "error")]
