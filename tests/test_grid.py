@@ -184,3 +184,28 @@ def test_seal_ring_over_a_ruled_table_adds_no_rule():
     tables = find_tables(page, DPI)
     assert len(tables.grids) == 1
     assert near(tables.grids[0].rows, ROWS) and near(tables.grids[0].cols, COLS)
+
+
+def erased(page: np.ndarray, x0: int, x1: int) -> np.ndarray:
+    """The page with every rule between x0 and x1 gone (as a seal lifted off with them)."""
+    out = page.copy()
+    out[:, x0:x1] = 235
+    return out
+
+
+def test_a_table_whose_rules_a_lifted_seal_broke_stays_one_table():
+    # the rules between x 850 and 1050 are gone, the vertical one at 1000 with them
+    tables = find_tables(erased(ruled_page(), 850, 1050), DPI)
+    assert len(tables.grids) == 1
+    assert near(tables.grids[0].rows, ROWS) and near(tables.grids[0].cols, COLS[:3] + COLS[4:])
+
+
+def test_tables_far_apart_or_on_other_rows_stay_two():
+    page = np.full((1400, 1900), 235, np.uint8)
+    for x0, x1, rows in ((100, 500, ROWS), (1000, 1400, ROWS), (100, 500, [y + 700 for y in ROWS]),
+                         (620, 1000, [y + 730 for y in ROWS])):
+        for y in rows:
+            cv2.line(page, (x0, y), (x1, y), 40, 2)
+        for x in (x0, (x0 + x1) // 2, x1):
+            cv2.line(page, (x, rows[0]), (x, rows[-1]), 40, 2)
+    assert len(find_tables(page, DPI).grids) == 4

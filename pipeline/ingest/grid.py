@@ -31,6 +31,7 @@ CROSSING_MARGIN = 0.2     # an edge within this share of a box's width from its 
 BINARIZE_BLOCK_PT = 12.0  # neighbourhood of the adaptive threshold
 BINARIZE_OFFSET = 15      # how much darker than its neighbourhood a pixel must be to be ink
 PAPER_PERCENTILE = 90     # the paper's tone: this percentile of the page's gray levels
+BROKEN_RULE_GAP_PT = 150.0  # pieces of one table whose rules a seal broke lie at most this far apart
 RING_RADIUS_MM = (12.0, 26.0)  # radii of seal rings (seals are 38–45 mm across, some smaller)
 RING_SEARCH_DPI = 50.0    # rings are looked for on a copy at this resolution
 RING_MIN_COVERAGE = 0.75  # share of a candidate circle's round that must be ink
@@ -178,7 +179,7 @@ def find_tables(gray: np.ndarray, dpi: float) -> RuledTables:
                 tables.setdefault(label, ([], []))[kind].append(seg)
     tolerance = EDGE_MERGE_PT * dpi / 72
     grids, rules = [], np.zeros_like(horizontal)
-    for h_segs, v_segs in tables.values():
+    for h_segs, v_segs in join_broken_pieces(list(tables.values()), tolerance, BROKEN_RULE_GAP_PT * dpi / 72):
         if len(h_segs) < 2 or len(v_segs) < 2:
             continue
         grid = grid_from_segments(h_segs, v_segs, tolerance)
@@ -189,6 +190,38 @@ def find_tables(gray: np.ndarray, dpi: float) -> RuledTables:
             for x, y, w, h in segs:
                 rules[y:y + h, x:x + w] |= mask[y:y + h, x:x + w]
     return RuledTables(sorted(grids, key=lambda g: g.rows[0]), rules)
+
+
+Piece = tuple[list[np.ndarray], list[np.ndarray]]
+
+
+def join_broken_pieces(pieces: list[Piece], tolerance: float, max_gap: float) -> list[Piece]:
+    """Pieces of rules (horizontal, vertical segments) joined where they are one table
+    broken apart: side by side, at most `max_gap` apart, with at least two horizontal
+    rules at the same heights (a seal lifted off a table takes the rules under its ink)."""
+    def heights(piece: Piece) -> list[float]:
+        return cluster([y + h / 2 for x, y, w, h in piece[0]], tolerance)
+
+    def span(piece: Piece) -> tuple[float, float]:
+        return min(x for x, y, w, h in piece[0]), max(x + w for x, y, w, h in piece[0])
+
+    def one_table(a: Piece, b: Piece) -> bool:
+        if not a[0] or not b[0]:
+            return False
+        (a0, a1), (b0, b1) = span(a), span(b)
+        gap = max(a0, b0) - min(a1, b1)
+        shared = sum(any(abs(y - z) <= tolerance for z in heights(b)) for y in heights(a))
+        return 0 < gap <= max_gap and shared >= 2
+
+    joined: list[Piece] = []
+    for piece in sorted(pieces, key=lambda p: span(p)[0] if p[0] else 0.0):
+        into = next((j for j in joined if one_table(j, piece)), None)
+        if into is None:
+            joined.append((list(piece[0]), list(piece[1])))
+        else:
+            into[0].extend(piece[0])
+            into[1].extend(piece[1])
+    return joined
 
 
 def erase_rules(gray: np.ndarray, rules: np.ndarray) -> np.ndarray:
