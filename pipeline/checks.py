@@ -21,7 +21,7 @@ from extractors.values.dates import months_between
 from extractors.values.numbers import as_float, decimals
 from pipeline.document import ContractDoc, Span
 from pipeline.resolve import (SCALES, SUM_TOLERANCE, base_of_percent, borne_out_total, close, dec, low_confidence,
-                              parts_reconcile,
+                              ocr_read, parts_reconcile,
                               period_readings, resolved, stated_as, states_another_amount,
                               subtotal_values)
 from schemas import Finding
@@ -112,11 +112,6 @@ def check_line_amounts(doc: ContractDoc) -> None:
             [f"{subject}.unit_price", f"{subject}.quantity", f"{subject}.periods", f"{subject}.amount"])
 
 
-def ocr_read(doc: ContractDoc, paths: Iterable[str]) -> bool:
-    """Whether any of the values at `paths` was read by OCR (its evidence has a confidence)."""
-    return any(getattr(doc.evidence.get(path), "confidence", None) is not None for path in paths)
-
-
 def misread(doc: ContractDoc, index: int, expected: Decimal, amount: Decimal) -> bool:
     """Whether a row's disagreement is better explained by a misreading of its OCR'd
     figures than by the document: the product and the amount differ by exactly a
@@ -125,9 +120,10 @@ def misread(doc: ContractDoc, index: int, expected: Decimal, amount: Decimal) ->
     subject = f"line_items[{index}]"
     if not ocr_read(doc, [f"{subject}.unit_price", f"{subject}.quantity"]) or not amount or not expected:
         return False
-    if decimal_shift(expected, amount):
+    shift = decimal_shift(expected, amount)
+    if shift:
         doc.warn(f"line_amount on {subject} is only a warning: price × quantity × periods and the amount "
-                 f"differ by exactly ×{decimal_shift(expected, amount):f}, as when OCR loses a decimal point or zeros")
+                 f"differ by exactly ×{shift:f}, as when OCR loses a decimal point or zeros")
         return True
     restated = agreeing_restatement(doc, index)
     if restated is not None:
@@ -205,16 +201,15 @@ def doubtful_rows_explain(doc: ContractDoc, start: int, end: int, stated: Decima
 def sum_severity(doc: ContractDoc, start: int, end: int, stated: Decimal, subject: str) -> str:
     """A sum over rows start..end that disagrees is a warning when a row there that
     states an amount could not be read, when it counts a row OCR read off by a power
-    of ten, or when doubtful readings explain it."""
+    of ten (a line_amount warning of `misread`), or when doubtful readings explain it."""
     unread = [span for position, span in doc.statements.unread_rows if start <= position <= end]
     if unread:
         doc.warn(f"items_total on {subject} is only a warning: a row of the table was not read "
                  f"({unread[0].text.strip()[:40]})")
         return "warning"
     own = {f.subject: f for f in doc.record.findings if f.check == "line_amount" and f.severity == "warning"}
-    shifted = [row for row in (f"line_items[{i}]" for i in range(start, end)) if row in own
-               and decimal_shift(dec(own[row].expected), dec(own[row].found))
-               and ocr_read(doc, [f"{row}.unit_price", f"{row}.quantity", f"{row}.amount"])]
+    shifted = [row for row in (f"line_items[{i}]" for i in range(start, end))
+               if row in own and decimal_shift(dec(own[row].expected), dec(own[row].found))]
     if shifted:
         doc.warn(f"items_total on {subject} is only a warning: it counts {shifted[0]}, whose figures "
                  f"OCR read off by a power of ten")

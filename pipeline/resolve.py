@@ -139,6 +139,11 @@ def low_confidence(doc: ContractDoc, paths: Iterable[str]) -> Optional[str]:
     return None
 
 
+def ocr_read(doc: ContractDoc, paths: Iterable[str]) -> bool:
+    """Whether any of the values at `paths` was read by OCR (its evidence has a confidence)."""
+    return any(getattr(doc.evidence.get(path), "confidence", None) is not None for path in paths)
+
+
 def resolved(doc: ContractDoc, subject: str, reading: str, value: Optional[Decimal] = None) -> None:
     doc.resolutions.append(Resolution(subject, reading, None if value is None else float(value)))
 

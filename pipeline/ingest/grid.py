@@ -199,29 +199,28 @@ def join_broken_pieces(pieces: list[Piece], tolerance: float, max_gap: float) ->
     """Pieces of rules (horizontal, vertical segments) joined where they are one table
     broken apart: side by side, at most `max_gap` apart, with at least two horizontal
     rules at the same heights (a seal lifted off a table takes the rules under its ink)."""
-    def heights(piece: Piece) -> list[float]:
-        return cluster([y + h / 2 for x, y, w, h in piece[0]], tolerance)
+    def outline(piece: Piece) -> tuple[float, float, list[float]]:
+        h_segs = piece[0]
+        return (min(x for x, y, w, h in h_segs), max(x + w for x, y, w, h in h_segs),
+                cluster([y + h / 2 for x, y, w, h in h_segs], tolerance))
 
-    def span(piece: Piece) -> tuple[float, float]:
-        return min(x for x, y, w, h in piece[0]), max(x + w for x, y, w, h in piece[0])
-
-    def one_table(a: Piece, b: Piece) -> bool:
-        if not a[0] or not b[0]:
-            return False
-        (a0, a1), (b0, b1) = span(a), span(b)
-        gap = max(a0, b0) - min(a1, b1)
-        shared = sum(any(abs(y - z) <= tolerance for z in heights(b)) for y in heights(a))
+    def one_table(a: tuple[float, float, list[float]], b: tuple[float, float, list[float]]) -> bool:
+        gap = max(a[0], b[0]) - min(a[1], b[1])
+        shared = sum(any(abs(y - z) <= tolerance for z in b[2]) for y in a[2])
         return 0 < gap <= max_gap and shared >= 2
 
-    joined: list[Piece] = []
-    for piece in sorted(pieces, key=lambda p: span(p)[0] if p[0] else 0.0):
-        into = next((j for j in joined if one_table(j, piece)), None)
+    joined: list[tuple[Piece, tuple[float, float, list[float]]]] = []
+    alone: list[Piece] = [piece for piece in pieces if not piece[0]]
+    for piece, shape in sorted(((p, outline(p)) for p in pieces if p[0]), key=lambda pair: pair[1][0]):
+        into = next((j for j, (_, seen) in enumerate(joined) if one_table(seen, shape)), None)
         if into is None:
-            joined.append((list(piece[0]), list(piece[1])))
+            joined.append(((list(piece[0]), list(piece[1])), shape))
         else:
-            into[0].extend(piece[0])
-            into[1].extend(piece[1])
-    return joined
+            (h_segs, v_segs), seen = joined[into]
+            h_segs.extend(piece[0])
+            v_segs.extend(piece[1])
+            joined[into] = ((h_segs, v_segs), outline((h_segs, v_segs)))
+    return [piece for piece, _ in joined] + alone
 
 
 def erase_rules(gray: np.ndarray, rules: np.ndarray) -> np.ndarray:
