@@ -11,7 +11,11 @@ every line in the exact precision, the cost without the quick recognizer. With
 `--gold`, also extracts the records of the scans and prints their F1 per file, as
 scored by the given scorer. The pages are read twice (`--passes`): OpenVINO prepares
 each new recognizer input width once per process, so the second pass shows what a
-long run costs per page.
+long run costs per page. With `--baseline`, the same pages also go through stock
+RapidOCR (the whole page, onnxruntime, one thread: the reading before this project's
+changes) and the ratio is printed: CPU seconds per page move with the host (a shared
+machine ran both 1.6 to 1.9 times slower on one day than on another), the ratio
+does not.
 
 Default input: the shared scans (`../shared/scans/scan200` against
 `../shared/scans/text`), else the scans of samples/ against their text PDFs. Measured on the five shared seed scans (56 pages, 200 dpi):
@@ -70,7 +74,9 @@ def text_twin(scan: Path, texts: Path) -> Path:
     return texts / scan.name.replace("_scan.pdf", "_text.pdf")
 
 
-def bench(scans: list[Path], texts: Path, dpi: int, exact_only: bool, passes: int) -> None:
+def bench(scans: list[Path], texts: Path, dpi: int, exact_only: bool, passes: int) -> float:
+    """Print the reading's CPU time per page, split by model, and its error rate, for
+    each pass; return the last pass's CPU seconds per page."""
     from pipeline.ingest.cer import errors
     from pipeline.ingest.ocr import engine
     from pipeline.ingest.scan import read_scan
@@ -108,6 +114,29 @@ def bench(scans: list[Path], texts: Path, dpi: int, exact_only: bool, passes: in
         print(f"    rest         {(total - tally['det'] - tally['quick'] - tally['exact']) / count:6.2f}")
         if length:
             print(f"  CER            {edits / length:7.2%}   against the text layer")
+    return total / count
+
+
+def bench_baseline(scans: list[Path], dpi: int) -> float:
+    """CPU seconds per page of stock RapidOCR on the pages: the whole page through
+    detection and recognition in onnxruntime, one thread, the bundled models."""
+    import cv2
+    from rapidocr import RapidOCR
+    from pipeline.ingest.ocr import bundled_models
+    params: dict[str, object] = {"Global.use_cls": False, "Global.log_level": "error",
+                                 "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                                 "EngineConfig.onnxruntime.inter_op_num_threads": 1}
+    params.update({f"{task}.model_path": str(path) for task, path in bundled_models().items()})
+    stock = RapidOCR(params=params)
+    stock(np.full((64, 256, 3), 255, np.uint8))
+    seconds = pages = 0
+    for scan in scans:
+        for _, image in page_images(scan, dpi):
+            colour = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+            started = time.process_time()
+            stock(colour)
+            seconds, pages = seconds + time.process_time() - started, pages + 1
+    return seconds / pages
 
 
 def record_f1(scans: list[Path], gold: Path, scorer: Path) -> None:
@@ -142,11 +171,17 @@ def main() -> None:
                         help="times to read the pages (later passes: the steady state of a long run)")
     parser.add_argument("--gold", type=Path, help="folder of true records: also print the scans' record F1")
     parser.add_argument("--scorer", type=Path, default=SHARED / "tools" / "score.py")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also time stock RapidOCR on the same pages and print the ratio")
     args = parser.parse_args()
     scans = sorted(p for p in args.scans.glob("*.pdf") if not p.name.endswith("_text.pdf"))
     if not scans:
         raise SystemExit(f"no scanned PDF in {args.scans}: pass --scans FOLDER")
-    bench(scans, args.texts, args.dpi, args.exact_only, args.passes)
+    seconds = bench(scans, args.texts, args.dpi, args.exact_only, args.passes)
+    if args.baseline:
+        stock = bench_baseline(scans, args.dpi)
+        print(f"stock RapidOCR (whole page, onnxruntime) on this host: {stock:.2f} CPU s/page; "
+              f"this reading takes {seconds / stock:.0%} of it")
     if args.gold:
         record_f1(scans, args.gold, args.scorer)
 
