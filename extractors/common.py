@@ -10,6 +10,7 @@ from typing import Iterator, Optional
 
 import regex
 
+from extractors.values.cnmoney import with_capitals_put_right
 from pipeline.document import ContractDoc, Line, Span
 from pipeline.textnorm import BROKEN_OFF, without_letter_spacing
 
@@ -29,6 +30,13 @@ def as_written(spans: Span | list[Span]) -> Optional[str]:
     text = " ".join(WHITESPACE.sub(" ", without_letter_spacing(s.raw_text)).strip() for s in spans)
     text = WHITESPACE.sub(" ", text).strip()
     return text or None
+
+
+def spelled_as_written(span: Span) -> Optional[str]:
+    """A 大写 amount as written (`as_written`), with what OCR read for a 大写 character
+    between two others put right, as the normalized text has it (捌任贰佰 → 捌仟贰佰)."""
+    written = as_written(span)
+    return with_capitals_put_right(written) if written else None
 
 
 def sentences(doc: ContractDoc, lines: list[Line]) -> Iterator[Span]:

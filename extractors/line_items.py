@@ -32,7 +32,7 @@ from typing import Optional, Sequence
 
 import regex
 
-from extractors.common import as_written
+from extractors.common import as_written, spelled_as_written
 from extractors.lexicon import load
 from extractors.statements import Statement
 from extractors.values.cnmoney import find_cn_amounts
@@ -192,7 +192,7 @@ def take_table_total(doc: ContractDoc, total: Statement, words: Optional[Stateme
     doc.cite("contract.total_amount", total.span, note="the price table's total")
     doc.statements.totals = [(total, words)]
     if words is not None:
-        meta.total_amount_in_words = as_written(words.span)
+        meta.total_amount_in_words = spelled_as_written(words.span)
         doc.cite("contract.total_amount_in_words", words.span)
         doc.statements.total_in_words = words
 

@@ -23,7 +23,7 @@ from typing import Optional
 
 import regex
 
-from extractors.common import as_written, paragraph_sentences, price_table_lines, prose_lines, sentences
+from extractors.common import as_written, paragraph_sentences, price_table_lines, prose_lines, sentences, spelled_as_written
 from extractors.lexicon import alternation, load
 from extractors.statements import Statement
 from extractors.values.cnmoney import CN_AMOUNT_PATTERN, find_cn_amounts, parse_cn_amount
@@ -153,7 +153,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
         meta.total_amount = as_float(first[0].value)
         doc.cite("contract.total_amount", first[0].span)
         if first[1] is not None:
-            meta.total_amount_in_words = as_written(first[1].span)
+            meta.total_amount_in_words = spelled_as_written(first[1].span)
             doc.cite("contract.total_amount_in_words", first[1].span)
             doc.statements.total_in_words = first[1]
     excl = amount_excl_tax(doc)

@@ -26,7 +26,7 @@ from typing import Iterator, Optional
 
 import regex
 
-from extractors.common import WHITESPACE, as_written, doc_lines, sentences
+from extractors.common import WHITESPACE, as_written, doc_lines, sentences, spelled_as_written
 from extractors.lexicon import alternation, load
 from extractors.payment_schedules import ScheduleRow, schedule_rows
 from extractors.statements import PaymentStatement, Statement
@@ -138,7 +138,7 @@ def to_payment(doc: ContractDoc, found: PaymentStatement, index: int) -> Payment
         payment.amount = as_float(found.amount.value)
         doc.cite(f"{path}.amount", found.amount.span)
     if found.words is not None:
-        payment.amount_in_words = WHITESPACE.sub("", as_written(found.words.span) or "")
+        payment.amount_in_words = WHITESPACE.sub("", spelled_as_written(found.words.span) or "")
         doc.cite(f"{path}.amount_in_words", found.words.span)
     payment.condition = as_written(found.condition) if found.condition is not None else None
     doc.cite(f"{path}.condition", found.condition)

@@ -1,7 +1,8 @@
 """Stage 1, text normalization: the text the extractors read, mapped to the source.
 
 Full-width digits, letters and punctuation become their ASCII forms (one
-character for one, so offsets do not move); thousands separators and OCR spaces
+character for one, so offsets do not move), and so does a 大写 money character
+that OCR read as its look-alike between two others (捌任贰佰 → 捌仟贰佰); thousands separators and OCR spaces
 inside numbers are removed, and so are the spaces of letter-spaced lines
 ("合 同 编 号") and of letter-spaced labels before a colon ("项 目 名 称：…", "账 号："),
 and the line breaks OCR put inside a paragraph (a sentence wrapped at the page's
@@ -22,6 +23,7 @@ from functools import lru_cache
 
 import regex
 
+from extractors.values.cnmoney import CAPITAL_LOOK_ALIKE, OCR_CONFUSIONS
 from pipeline.document import ContractDoc, OffsetMap
 
 FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -116,8 +118,8 @@ def normalize(doc: ContractDoc) -> ContractDoc:
     """Fill doc.text, doc.offsets and doc.furniture from doc.raw."""
     paged = doc.raw.translate(FULLWIDTH)
     repeated = repeated_lines(paged)
-    edits = merge_edits(number_edits(paged) + letter_spacing_edits(paged) + spaced_label_edits(paged)
-                        + wrap_edits(paged, repeated) + run_on_edits(paged))
+    edits = merge_edits(number_edits(paged) + capital_numeral_edits(paged) + letter_spacing_edits(paged)
+                        + spaced_label_edits(paged) + wrap_edits(paged, repeated) + run_on_edits(paged))
     text, doc.offsets = apply_edits(paged, edits)
     doc.text = text.replace("\f", "\n")
     doc.furniture = furniture_spans(doc.text, repeated)
@@ -141,6 +143,13 @@ def number_edits(text: str) -> list[Edit]:
     for match in COMMA_DECIMAL.finditer(text):
         edits.append((match.start() + 1, match.end(), "."))
     return merge_edits(edits)
+
+
+def capital_numeral_edits(text: str) -> list[Edit]:
+    """Edits that put right a 大写 character OCR misread as its look-alike, where it stands
+    between two 大写 money characters (捌任贰佰 → 捌仟贰佰), one character for one."""
+    return [(match.start(), match.end(), OCR_CONFUSIONS[match.group()])
+            for match in CAPITAL_LOOK_ALIKE.finditer(text)]
 
 
 def merge_edits(edits: list[Edit]) -> list[Edit]:

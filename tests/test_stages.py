@@ -25,6 +25,12 @@ def test_spaced_decimal_point_is_joined():
     assert "4004736.6" in doc.text
 
 
+def test_capital_numeral_look_alike_between_capital_numerals_is_put_right():
+    doc = normalize(ContractDoc(name="t.txt", raw="合同总价：人民币肆拾伍万捌任贰佰元整。乙方担任项目维护，参照执行。"))
+    assert "肆拾伍万捌仟贰佰元整" in doc.text
+    assert "担任" in doc.text and "参照" in doc.text
+
+
 def test_repeated_page_headers_are_furniture():
     page = "编号:AB-1\n正文第{n}页内容，不重复的一行文字。\n更多内容{n}\n"
     raw = "\n\n\n\n".join(page.format(n=n) for n in range(4))
@@ -60,3 +66,11 @@ def test_table_survives_page_break_and_keeps_trailing_sum_lines():
     doc = prepared(text)
     assert len(doc.tables) == 1
     assert [r.text for r in doc.tables[0].rows][-2:] == ["合计 (元)", "480"]
+
+
+def test_a_capital_amount_read_with_a_look_alike_is_recorded_and_checked_as_meant():
+    from pipeline.language import extract_text
+    doc = extract_text("服务合同\n甲方：某区数据中心\n乙方：某云公司\n"
+                       "合同总价：人民币肆拾伍万捌任贰佰元整（¥458200.00）。\n", "ocr.txt")
+    assert doc.record.contract.total_amount_in_words == "肆拾伍万捌仟贰佰元整"
+    assert not [f for f in doc.record.findings if f.check == "amount_in_words"]

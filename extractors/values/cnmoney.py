@@ -19,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
+from extractors.lexicon import load
+
 _DIGITS: dict[str, int] = {
     "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
 }
@@ -38,14 +40,9 @@ _VARIANTS = str.maketrans({
     "貳": "贰", "參": "叁", "陸": "陆", "圆": "元", "圓": "元",
 })
 
-OCR_CONFUSIONS: dict[str, str] = {
-    "什": "仟",
-    "参": "叁",
-    "贡": "贰",
-    "武": "贰",
-    "起": "贰",
-}
-"""Known OCR misreadings of 大写 characters, applied only with ``lenient=True``."""
+OCR_CONFUSIONS: dict[str, str] = load("ocr_terms")["capital_numerals"]
+"""Known OCR misreadings of 大写 characters (extractors/vocab/ocr_terms.toml), applied
+only with ``lenient=True``."""
 
 _LENIENT = str.maketrans(OCR_CONFUSIONS)
 
@@ -59,13 +56,16 @@ _AMOUNT = regex.compile(
     r"[整正]?"
 )
 
-_RUN = "零壹贰叁肆伍陆柒捌玖拾佰仟万萬亿元圆角分整正"
+CN_MONEY_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万萬亿元圆角分整正"
+CAPITAL_LOOK_ALIKE = regex.compile(
+    f"(?<=[{CN_MONEY_CHARS}])[{''.join(OCR_CONFUSIONS)}](?=[{CN_MONEY_CHARS}])")
+"""A character OCR reads for a 大写 money character, standing between two of them."""
 _SPACES = " \t\u3000"
 CN_AMOUNT_PATTERN = regex.compile(
-    f"(?=[{_RUN}])"  # fail at once where no 大写 character stands (linear over long blank runs)
-    f"(?=[{_RUN}{_SPACES}]*?[零壹贰叁肆伍陆柒捌玖拾])"
-    f"(?=[{_RUN}{_SPACES}]*?[元圆角分])"
-    f"[{_RUN}](?:[{_SPACES}]*[{_RUN}])*"
+    f"(?=[{CN_MONEY_CHARS}])"  # fail at once where no 大写 character stands (linear over long blank runs)
+    f"(?=[{CN_MONEY_CHARS}{_SPACES}]*?[零壹贰叁肆伍陆柒捌玖拾])"
+    f"(?=[{CN_MONEY_CHARS}{_SPACES}]*?[元圆角分])"
+    f"[{CN_MONEY_CHARS}](?:[{_SPACES}]*[{CN_MONEY_CHARS}])*"
 )
 """Candidate 大写 amounts in running text: a run of 大写 money characters
 (spaces allowed between them) holding at least one numeral and one of 元/圆/角/分."""
@@ -146,6 +146,12 @@ def _parse_int(s: str) -> int | None:
         total += d * _POW10[e]
         prev = e
     return total
+
+
+def with_capitals_put_right(text: str) -> str:
+    """The text with each look-alike that stands between two 大写 money characters read
+    as the 大写 character it stands for (捌任贰佰 → 捌仟贰佰)."""
+    return CAPITAL_LOOK_ALIKE.sub(lambda match: OCR_CONFUSIONS[match.group()], text)
 
 
 def parse_cn_amount(text: str, lenient: bool = False) -> Decimal | None:
