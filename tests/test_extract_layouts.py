@@ -317,3 +317,20 @@ def test_a_row_stating_an_amount_that_cannot_be_read_makes_the_sum_a_warning():
     assert [i.service for i in doc.record.line_items] == ["常规会商"]
     assert [(f.check, f.severity) for f in doc.record.findings] == [("items_total", "warning")]
     assert any("could not be read" in w for w in doc.warnings)
+
+
+FLOOR_AREA = """物业服务合同
+甲方：某区机关事务服务中心
+乙方：某某物业管理有限公司
+序号 服务区域 面积 单价 服务期（月） 金额（元）
+1 综合楼 2400m2 3.50元/平方米月 12 100800.00
+2 车库 1500㎡ 1.00元/平方米月 12 18000.00
+合计 118800.00
+"""
+
+
+def test_floor_area_as_m2_or_square_metre_sign_is_a_quantity_in_sqm():
+    record = extract_text(FLOOR_AREA, "floor_area.txt").record
+    rows = [(i.quantity, i.billing_unit, i.normalized.unit, i.periods) for i in record.line_items]
+    assert rows == [(2400, "m2", "sqm", 12), (1500, "㎡", "sqm", 12)]
+    assert record.findings == []
