@@ -50,6 +50,7 @@ POSTCODE_TAIL = regex.compile(r"\s+\d{6}$")
 MAX_CONTEXT_IDLE_LINES = 8
 MAX_NAME_CHARS = 60
 MAX_CELL_GAP = 2
+MIN_LABEL_CHARS = 2        # a label found at the end of a value is at least this long
 
 
 @dataclass(frozen=True)
@@ -443,15 +444,28 @@ def find_keys(text: str) -> list[Key]:
     """The labels of a line, each before its colon. A label may hold single spaces between
     Chinese characters ("账 号"); when the part after its last space is a label of its own
     and the whole is none, that part is the label and the rest ends the value before it
-    ("项目联系人: 张三 联系电话: …", a form line a text layer parts with single spaces)."""
+    ("项目联系人: 张三 联系电话: …", a form line a text layer parts with single spaces).
+    After a key of the same line, a label that is none but ends in one is that label, the
+    rest ending the value before it ("联系人:张三电话:…", where OCR lost the gap)."""
     keys = []
     for match in KEY_VALUE.finditer(text):
         label, start = match.group("k"), match.start("k")
         head, _, tail = label.rpartition(" ")
         if head and read_label(label)[:2] == (None, None) and read_label(tail)[:2] != (None, None):
             label, start = tail, start + len(head) + 1
+        elif keys and not head and read_label(label)[:2] == (None, None):
+            cut = label_ending(label)
+            label, start = label[cut:], start + cut
         keys.append(Key(start, label, match.end()))
     return keys
+
+
+def label_ending(label: str) -> int:
+    """Where the longest known label that ends `label` (and is not all of it) starts, or 0."""
+    for cut in range(1, len(label) - MIN_LABEL_CHARS + 1):
+        if read_label(label[cut:])[:2] != (None, None):
+            return cut
+    return 0
 
 
 def anchor_role(text: str) -> Optional[str]:

@@ -89,6 +89,12 @@ def test_a_label_after_a_single_space_ends_the_value_before_it():
     assert [k.label for k in keyvalues.find_keys("账 号: 6222 0000")] == ["账 号"]
 
 
+def test_a_label_joined_to_the_value_before_it_ends_that_value():
+    keys = keyvalues.find_keys("联系人:王小川电话:0571-1234567")
+    assert [(k.label, k.start) for k in keys] == [("联系人", 0), ("电话", 7)]
+    assert [k.label for k in keyvalues.find_keys("如需变更联系人:请书面通知")] == ["如需变更联系人"]
+
+
 def test_a_party_name_drops_a_trailing_role_and_the_sentence_run_on_after_it():
     doc = extract_text("服务合同\n采购人（全称）：某市政务中心（甲方）\n"
                        "供应商（乙方）：某某科技有限公司依据《中华人民共和国民法典》签订本合同。\n", "t.txt")
