@@ -86,6 +86,8 @@ def vocab() -> dict:
         "other_labels": frozenset(w.replace(" ", "") for w in table["other_labels"]),
         "spaced_pair": regex.compile(
             r"^\s*(?P<label>(?:(?:" + role_pattern + r")\s*)?(?:" + alternation(list(fields)) + r"))\s+(?P<value>\S.*?)\s*$"),
+        "inline_pair": regex.compile(
+            r"^\s*(?P<label>(?:(?:" + role_pattern + r")\s*)?(?:" + alternation(list(fields)) + r"))\s*(?P<value>\S.*?)\s*$"),
         "spaced_role": regex.compile(
             r"^\s*(?P<label>(?:" + role_pattern + r")(?P<inner>\s*[(（]\s*(?:" + role_pattern + r")\s*[)）])?)"
             r"\s+(?P<value>[^\s:：,，。；;]+)\s*$"),
@@ -338,11 +340,12 @@ class KeyValueReader:
 
     def read_inline_pairs(self, role: str, value: Span) -> bool:
         """'乙方收款账户：开户行 某银行，账号 1234…': details after a party's context label, each a
-        label and its value parted by a space, the details parted by commas."""
+        label and its value parted by a space or, where OCR lost it, by nothing (开户行某银行),
+        the details parted by commas."""
         found = False
         start = 0
         for part in regex.split(r"[，,；;]", value.text):
-            match = vocab()["spaced_pair"].match(part)
+            match = vocab()["inline_pair"].match(part)
             role_of, key = self.classify_key(match.group("label")) if match else (None, None)
             if key is not None and role_of in (None, role):
                 label = value.sub(start + match.start("label"), start + match.end("label"))

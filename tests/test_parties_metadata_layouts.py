@@ -95,6 +95,15 @@ def test_a_label_joined_to_the_value_before_it_ends_that_value():
     assert [k.label for k in keyvalues.find_keys("如需变更联系人:请书面通知")] == ["如需变更联系人"]
 
 
+@pytest.mark.parametrize("gap", [" ", ""])
+def test_account_details_after_a_party_context_label_with_or_without_a_gap(gap):
+    text = ("服务合同\n甲方：某区教育中心\n乙方：某某数科有限公司\n"
+            f"乙方收款账户：开户行{gap}某某银行城西支行，账号{gap}6222 0101 3344，纳税人识别号{gap}91330100MA2B3C4D5E。\n")
+    supplier = {p.role: p for p in extract_text(text, "t.txt").record.parties}["supplier"]
+    assert (supplier.bank_name, supplier.bank_account, supplier.tax_id) == (
+        "某某银行城西支行", "622201013344", "91330100MA2B3C4D5E")
+
+
 def test_a_party_name_drops_a_trailing_role_and_the_sentence_run_on_after_it():
     doc = extract_text("服务合同\n采购人（全称）：某市政务中心（甲方）\n"
                        "供应商（乙方）：某某科技有限公司依据《中华人民共和国民法典》签订本合同。\n", "t.txt")
