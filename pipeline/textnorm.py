@@ -52,7 +52,10 @@ PAGE_NUMBER = regex.compile(r"^(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*�
 #: A page marker standing apart at the end of a line ("某某服务合同      第 1 页 共 3 页"): the
 #: line is a running header or footer, whatever text stands before the marker.
 PAGE_MARKER = r"(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页|Page\s*\d+(?:\s*of\s*\d+)?)"
-PAGE_MARKER_TAIL = regex.compile(r"(?:[ ]{2,}|\t)" + PAGE_MARKER + r"\s*$", regex.IGNORECASE)
+#: A marker that counts the pages ("第1页共3页") stands for one even where OCR lost the gap before it.
+PAGE_OF_PAGES = r"(?:第\s*\d+\s*页\s*[,，/]?\s*共\s*\d+\s*页|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页)"
+PAGE_MARKER_TAIL = regex.compile(r"(?:(?:[ ]{2,}|\t)" + PAGE_MARKER + r"|\s*" + PAGE_OF_PAGES + r")\s*$",
+                                 regex.IGNORECASE)
 #: What stands for a page marker in a line's furniture key, so that the headers of all pages share one.
 PAGE_MARKER_KEY = "页码"
 

@@ -39,6 +39,14 @@ def test_repeated_page_headers_are_furniture():
     assert furniture == ["编号:AB-1"] * 4
 
 
+def test_a_running_footer_counting_pages_is_furniture_without_a_gap_before_its_marker():
+    raw = ("某某服务合同\n第一条 服务内容见附件第3页。\n某某数字化加工服务合同第1页共2页\n\f"
+           "第二条 付款。\n某某数字化加工服务合同第2页共2页\n")
+    doc = segment(normalize(ContractDoc(name="t.txt", raw=raw)))
+    assert [ln.text for ln in doc.lines if ln.furniture] == [
+        "某某数字化加工服务合同第1页共2页", "某某数字化加工服务合同第2页共2页"]
+
+
 def test_sections_find_clauses_annexes_and_signature():
     doc = prepared("标题\n第一条 定义\n内容\n第二条 价款\n内容\n(以下无正文)\n甲方：\n附件1 服务明细\n表")
     kinds = [(s.kind, s.title) for s in doc.sections]
