@@ -69,6 +69,7 @@ def vocab() -> dict:
     roles = {word: role for role, words in table["roles"].items() for word in words}
     fields = {word: name for name, words in table["fields"].items() for word in words}
     role_pattern = alternation(list(roles))
+    field_label = r"(?P<label>(?:(?:" + role_pattern + r")\s*)?(?:" + alternation(list(fields)) + r"))"
     return {
         "roles": roles,
         "fields": fields,
@@ -84,10 +85,8 @@ def vocab() -> dict:
         "party_nouns": tuple(table["party_nouns"]),
         "seal": tuple(table["seal_words"]),
         "other_labels": frozenset(w.replace(" ", "") for w in table["other_labels"]),
-        "spaced_pair": regex.compile(
-            r"^\s*(?P<label>(?:(?:" + role_pattern + r")\s*)?(?:" + alternation(list(fields)) + r"))\s+(?P<value>\S.*?)\s*$"),
-        "inline_pair": regex.compile(
-            r"^\s*(?P<label>(?:(?:" + role_pattern + r")\s*)?(?:" + alternation(list(fields)) + r"))\s*(?P<value>\S.*?)\s*$"),
+        "spaced_pair": regex.compile(r"^\s*" + field_label + r"\s+(?P<value>\S.*?)\s*$"),
+        "inline_pair": regex.compile(r"^\s*" + field_label + r"\s*(?P<value>\S.*?)\s*$"),
         "spaced_role": regex.compile(
             r"^\s*(?P<label>(?:" + role_pattern + r")(?P<inner>\s*[(（]\s*(?:" + role_pattern + r")\s*[)）])?)"
             r"\s+(?P<value>[^\s:：,，。；;]+)\s*$"),
