@@ -53,6 +53,7 @@ PROJECT_LOOKAHEAD = 6
 LIST_PREFIX = r"(?:[一二三四五六七八九十\d]{1,3}\s*[、.．]\s*|[(（]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]\s*)?"
 HEADING_START = regex.compile(r"^\s*(?:第\s*[一二三四五六七八九十百\d]+\s*[条章]|[一二三四五六七八九十]+\s*[、.．])")
 TOTAL_WINDOW = 80
+DIGITS_ONLY = regex.compile(r"\D")
 RECITAL_WINDOW = 20
 EQUALS = regex.compile(r"\s*[=＝]\s*")
 PLUS = regex.compile(r"[+＋]")
@@ -480,10 +481,22 @@ def spelled_table_total(doc: ContractDoc) -> Optional[tuple[Statement, Statement
         if len(figures) != 1 or len(spelled) != 1:
             continue
         value, (w_start, w_end, w_value) = money_value(figures[0]), spelled[0]
+        figure = line.span.sub(figures[0].start("n"), money_end(figures[0]))
+        if value is not None and not same_amount(value, w_value) and separators_misread(doc, figure, w_value):
+            doc.warn(f"line {line.number + 1}: the figure {figure.text} is read as {w_value:f}, as its 大写 "
+                     f"says: OCR misplaced its separators")
+            value = w_value
         if value is not None and same_amount(value, w_value):
-            found = (Statement(value, line.span.sub(figures[0].start("n"), money_end(figures[0])), "total"),
-                     Statement(w_value, line.span.sub(w_start, w_end), "words"))
+            found = (Statement(value, figure, "total"), Statement(w_value, line.span.sub(w_start, w_end), "words"))
     return found
+
+
+def separators_misread(doc: ContractDoc, figure: Span, value: Decimal) -> bool:
+    """Whether a figure OCR read holds the digits of `value` in order, with its separators
+    misplaced or lost (525.48000 for 525,480.00): then the 大写 beside it chooses the reading."""
+    if doc.confidence(figure) is None:
+        return False
+    return DIGITS_ONLY.sub("", figure.text).rstrip("0") == DIGITS_ONLY.sub("", f"{value:.2f}").rstrip("0")
 
 
 def total_readings(doc: ContractDoc) -> tuple[list[TotalReading], list[Statement]]:

@@ -526,6 +526,16 @@ def _trim(span: Span) -> Optional[Span]:
     return span.sub(start, start + len(stripped))
 
 
+def credit_code_read(code: str) -> str:
+    """A tax id with, in a unified social credit code, the letters such a code never holds
+    read as the digits OCR took them for (91330108MAOQ… → 91330108MA0Q…). Applied to what
+    OCR read only: a text file's code is kept as written."""
+    spec = load("parties")["credit_code"]
+    if len(code) != spec["length"]:
+        return code
+    return code.translate(str.maketrans(spec["look_alikes"]))
+
+
 def clean_value(key: str, span: Span) -> Optional[tuple[str, list[Span]]]:
     """The field value as the record holds it, with the span it came from."""
     text = span.text
@@ -542,7 +552,10 @@ def clean_value(key: str, span: Span) -> Optional[tuple[str, list[Span]]]:
         return NON_DIGIT.sub("", match.group()), [span.sub(match.start(), match.end())]
     if key == "tax_id":
         match = TAX_ID.search(text.upper())
-        return (match.group(), [span.sub(match.start(), match.end())]) if match else None
+        if not match:
+            return None
+        sub = span.sub(match.start(), match.end())
+        return (credit_code_read(match.group()) if span.doc.confidence(sub) is not None else match.group()), [sub]
     if key in ("representative", "signatory", "contact_person"):
         match = PERSON.search(text.replace("*", " "))
         if not match:

@@ -298,7 +298,7 @@ def test_parse_cn_amount_lenient_rejects(text: str) -> None:
 
 def test_ocr_confusion_table() -> None:
     assert set("什任参贡武起") <= set(OCR_CONFUSIONS)
-    assert set(OCR_CONFUSIONS.values()) <= set("壹贰叁肆伍陆柒捌玖拾佰仟")
+    assert set(OCR_CONFUSIONS.values()) <= set("壹贰叁肆伍陆柒捌玖拾佰仟万")
     assert not set(OCR_CONFUSIONS) & set(OCR_CONFUSIONS.values())
 
 

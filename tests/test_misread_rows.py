@@ -57,3 +57,21 @@ def test_a_total_counting_a_row_read_off_by_a_power_of_ten_is_only_doubted_on_a_
     # total also counts a row the scan lost, so no reading of the rows bears it out
     assert findings("10", "150", "18.00", "30,000.00") == [("line_amount", "warning"), ("items_total", "warning")]
     assert findings("10", "150", "18.00", "30,000.00", ocr=False) == [("line_amount", "error"), ("items_total", "error")]
+
+
+TABLE_TOTAL_ONLY = """机房托管服务合同
+甲方：塘西区数据管理中心
+乙方：远帆云计算有限公司
+序号\t服务名称\t单位\t数量\t单价（元/月）\t服务期（月）\t金额（元）
+1\t机柜托管\t个\t2\t5,000.00\t12\t120,000.00
+合计\t人民币壹拾贰万元整（¥{figure}）
+"""
+
+
+@pytest.mark.parametrize("ocr, total", [(True, 120000.0), (False, None)])
+def test_a_table_total_whose_separators_ocr_misplaced_is_read_as_its_capital_amount_says(ocr, total):
+    text = TABLE_TOTAL_ONLY.format(figure="120.00000")
+    doc = (default_pipeline()(ContractDoc.from_pages("scan.pdf", [ocr_page(text)])) if ocr
+           else extract_text(text, "typed.txt"))
+    assert doc.record.contract.total_amount == total
+    assert not [f for f in doc.record.findings if f.severity == "error"]

@@ -104,6 +104,25 @@ def test_account_details_after_a_party_context_label_with_or_without_a_gap(gap):
         "某某银行城西支行", "622201013344", "91330100MA2B3C4D5E")
 
 
+def test_a_credit_code_reads_the_letters_it_never_holds_as_digits():
+    assert keyvalues.credit_code_read("91150100MAOQ7N3K1C") == "91150100MA0Q7N3K1C"
+    assert keyvalues.credit_code_read("9I33O1OSMA2ZXXXX0K") == "91330105MA22XXXX0K"
+    assert keyvalues.credit_code_read("330106OI2345678") == "330106OI2345678"  # not 18 characters: an older number
+
+
+@pytest.mark.parametrize("scanned, expected", [(True, "91150100MA0Q7N3K1C"), (False, "91150100MAOQ7N3K1C")])
+def test_a_credit_code_read_by_ocr_is_put_right_and_a_typed_one_kept_as_written(scanned, expected):
+    from pipeline.document import PageText
+    from pipeline.language import default_pipeline
+    text = "服务合同\n甲方：某区数据中心\n乙方：某某云科技有限公司\n统一社会信用代码：91150100MAOQ7N3K1C\n"
+    if scanned:
+        page = PageText(text, confidences=[None if ch == "\n" else 0.97 for ch in text], source="ocr:test")
+        record = default_pipeline()(ContractDoc.from_pages("scan.pdf", [page])).record
+    else:
+        record = extract_text(text, "typed.txt").record
+    assert {p.role: p for p in record.parties}["supplier"].tax_id == expected
+
+
 def test_a_party_name_drops_a_trailing_role_and_the_sentence_run_on_after_it():
     doc = extract_text("服务合同\n采购人（全称）：某市政务中心（甲方）\n"
                        "供应商（乙方）：某某科技有限公司依据《中华人民共和国民法典》签订本合同。\n", "t.txt")
