@@ -80,6 +80,9 @@ MIN_SENTENCE_CHARS = 20
 SECTION_LABEL = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]\s*|[(（][一二三四五六七八九十]+[)）]\s*)?[^\d\s]{2,16}$")
 ORDINAL_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]|[(（][一二三四五六七八九十]+[)）])")
 MAX_PERIOD_MONTHS = 120
+BASIS_NOT_STATED = "not stated: a month unless the row's arithmetic shows otherwise"
+MIN_ROWS_BILLED_ONCE = 2    # rows of a table that agree billed once before the others are taken so
+POWERS_OF_TEN = {Decimal(10), Decimal(100), Decimal(1000)}
 MAX_HEADING_GAP_LINES = 2
 #: A header cell's bracketed hint and spaces, around its word ("会议 次数（次）").
 HEADER_NOISE = regex.compile(r"[(（\[][^)）\]]*[)）\]]|\s")
@@ -144,6 +147,7 @@ def extract(doc: ContractDoc) -> ContractDoc:
             if item is not None:
                 items.append(item)
         assign_sections(parsed, items, first_item)
+        settle_unstated_bases(doc, items, first_item, term)
         for row_index, row in parsed.unread:
             doc.statements.unread_rows.append((first_item + row_index, row.line.span))
             doc.warn(f"line {row.line.number + 1}: a row of the price table that states an amount "
@@ -683,11 +687,51 @@ def build_item(doc: ContractDoc, reading: RowReading, index: int, term: Optional
     if billing_unit:
         doc.cite(f"{path}.billing_unit", unit_span)
     doc.cite(f"{path}.price_basis", reading.values.get("price_basis").span
-             if "price_basis" in reading.values else reading.line.line.span)
+             if "price_basis" in reading.values else reading.line.line.span,
+             note=None if stated else BASIS_NOT_STATED)
     return LineItem(
         seq=index + 1, section=reading.section, service=service,
         unit_price=as_float(unit_price), quantity=as_float(quantity), billing_unit=billing_unit,
         price_basis=basis, periods=as_float(periods), amount=as_float(amount), normalized=normalized)
+
+
+def settle_unstated_bases(doc: ContractDoc, items: list[LineItem], first: int, term: Optional[int]) -> None:
+    """In a price table where no row states a period basis, the rows whose arithmetic bills
+    them once show how the table bills: a row OCR read, of no stated basis, whose figures
+    agree over no usual periods, or only over a power of ten of them (a quantity that lost
+    a zero agrees over 10 periods), bills once too, and its line check then says what OCR
+    misread. A table where a row agrees over 12 months or the term is left alone."""
+    usual = {Decimal(12)} | ({Decimal(term), Decimal(term) / 12} if term else set())
+    once, others = 0, []
+    for i in range(first, len(items)):
+        item = items[i]
+        unstated = getattr(doc.evidence.get(f"line_items[{i}].price_basis"), "note", None) == BASIS_NOT_STATED
+        if not unstated and item.price_basis != "piece":
+            return
+        price, quantity, periods, amount = (None if v is None else Decimal(str(v)) for v in
+                                            (item.unit_price, item.quantity, item.periods, item.amount))
+        if None in (price, quantity, periods, amount) or not price * quantity:
+            continue
+        agrees = _agrees(price * quantity * periods, amount)
+        if agrees and periods == 1:
+            once += 1
+        elif agrees and periods in usual:
+            return
+        elif unstated and ocr_read(doc, i) and (not agrees or periods in POWERS_OF_TEN):
+            others.append(i)
+    if once < MIN_ROWS_BILLED_ONCE:
+        return
+    for i in others:
+        items[i].price_basis, items[i].periods = "piece", 1.0
+        items[i].normalized.unit_price_month = None
+        doc.warn(f"line_items[{i}]: billed once like the rest of its table; its figures, read by OCR, "
+                 f"agree over no usual periods")
+
+
+def ocr_read(doc: ContractDoc, index: int) -> bool:
+    """Whether row `index`'s figures were read by OCR (their evidence has a confidence)."""
+    return any(getattr(doc.evidence.get(f"line_items[{index}].{role}"), "confidence", None) is not None
+               for role in ("unit_price", "quantity", "amount"))
 
 
 def rated_price(base_price: Decimal, quantity: Optional[Decimal], rate: Optional[Decimal],

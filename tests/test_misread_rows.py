@@ -75,3 +75,28 @@ def test_a_table_total_whose_separators_ocr_misplaced_is_read_as_its_capital_amo
            else extract_text(text, "typed.txt"))
     assert doc.record.contract.total_amount == total
     assert not [f for f in doc.record.findings if f.severity == "error"]
+
+
+PIECEWORK = """数据标注服务合同
+甲方：塘西区数据管理中心
+乙方：远帆数据服务有限公司
+序号\t标注类型\t计价单位\t单价\t数量\t金额（元）
+1\t图像框选\t元/框\t0.50\t20000\t10000.00
+2\t图像分割\t元/框\t2.00\t8000\t16000.00
+3\t文本分类\t元/段\t0.40\t{quantity}\t12000.00
+合计\t\t\t\t\t38000.00
+"""
+
+
+@pytest.mark.parametrize("ocr", [True, False])
+def test_a_piecework_row_whose_quantity_lost_a_zero_bills_once_like_its_table_on_a_scan(ocr):
+    text = PIECEWORK.format(quantity="3000")
+    doc = (default_pipeline()(ContractDoc.from_pages("scan.pdf", [ocr_page(text)])) if ocr
+           else extract_text(text, "typed.txt"))
+    row = doc.record.line_items[2]
+    if ocr:
+        assert (row.price_basis, row.periods) == ("piece", 1)
+        assert [(f.check, f.severity) for f in doc.record.findings] == [("line_amount", "warning")]
+    else:
+        assert row.periods == 10  # typed, the document's own arithmetic reads ten periods
+        assert doc.record.findings == []
