@@ -36,10 +36,11 @@ from extractors.common import as_written, spelled_as_written
 from extractors.lexicon import load
 from extractors.statements import Statement
 from extractors.values.cnmoney import find_cn_amounts
-from extractors.values.numbers import WAN, as_float, money_value
+from extractors.values.numbers import DECIMAL_SHIFTS, WAN, as_float, money_value
 from extractors.values.units import (PERIOD_CELL, basis_unit, cell_kind, price_figure, read_basis, read_unit,
                                      service_unit_rule)
 from pipeline.document import ContractDoc, Line, Span
+from pipeline.resolve import ocr_read
 from pipeline.tables import MAX_FRAGMENT_CHARS, Cell, Row, Table, names_prices
 from schemas import LineItem, NormalizedQuantity, Subtotal
 
@@ -82,7 +83,6 @@ ORDINAL_PREFIX = regex.compile(r"^(?:[一二三四五六七八九十]+[、.\s]|[
 MAX_PERIOD_MONTHS = 120
 BASIS_NOT_STATED = "not stated: a month unless the row's arithmetic shows otherwise"
 MIN_ROWS_BILLED_ONCE = 2    # rows of a table that agree billed once before the others are taken so
-POWERS_OF_TEN = {Decimal(10), Decimal(100), Decimal(1000)}
 MAX_HEADING_GAP_LINES = 2
 #: A header cell's bracketed hint and spaces, around its word ("会议 次数（次）").
 HEADER_NOISE = regex.compile(r"[(（\[][^)）\]]*[)）\]]|\s")
@@ -717,7 +717,7 @@ def settle_unstated_bases(doc: ContractDoc, items: list[LineItem], first: int, t
             once += 1
         elif agrees and periods in usual:
             return
-        elif unstated and ocr_read(doc, i) and (not agrees or periods in POWERS_OF_TEN):
+        elif unstated and figures_read_by_ocr(doc, i) and (not agrees or periods in DECIMAL_SHIFTS):
             others.append(i)
     if once < MIN_ROWS_BILLED_ONCE:
         return
@@ -728,10 +728,8 @@ def settle_unstated_bases(doc: ContractDoc, items: list[LineItem], first: int, t
                  f"agree over no usual periods")
 
 
-def ocr_read(doc: ContractDoc, index: int) -> bool:
-    """Whether row `index`'s figures were read by OCR (their evidence has a confidence)."""
-    return any(getattr(doc.evidence.get(f"line_items[{index}].{role}"), "confidence", None) is not None
-               for role in ("unit_price", "quantity", "amount"))
+def figures_read_by_ocr(doc: ContractDoc, index: int) -> bool:
+    return ocr_read(doc, [f"line_items[{index}].{role}" for role in ("unit_price", "quantity", "amount")])
 
 
 def rated_price(base_price: Decimal, quantity: Optional[Decimal], rate: Optional[Decimal],

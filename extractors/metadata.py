@@ -23,7 +23,8 @@ from typing import Optional
 
 import regex
 
-from extractors.common import as_written, paragraph_sentences, price_table_lines, prose_lines, sentences, spelled_as_written
+from extractors.common import (as_written, paragraph_sentences, price_table_lines, prose_lines, sentences,
+                               spelled_as_written)
 from extractors.lexicon import alternation, load
 from extractors.statements import Statement
 from extractors.values.cnmoney import CN_AMOUNT_PATTERN, find_cn_amounts, parse_cn_amount

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Optional
 from extractors.common import as_written
 from extractors.statements import Statement
 from extractors.values.dates import months_between
-from extractors.values.numbers import as_float, decimals
+from extractors.values.numbers import DECIMAL_SHIFTS, as_float, decimals
 from pipeline.document import ContractDoc, Span
 from pipeline.resolve import (SCALES, SUM_TOLERANCE, base_of_percent, borne_out_total, close, dec, low_confidence,
                               ocr_read, parts_reconcile,
@@ -27,7 +27,6 @@ from pipeline.resolve import (SCALES, SUM_TOLERANCE, base_of_percent, borne_out_
 from schemas import Finding
 
 CENT = Decimal("0.01")
-DECIMAL_SHIFTS = (Decimal(10), Decimal(100), Decimal(1000))   # a lost decimal point or zeros
 HALF_CENT = Decimal("0.005")
 RATE_TOLERANCE = Decimal("0.001")
 

@@ -526,14 +526,18 @@ def _trim(span: Span) -> Optional[Span]:
     return span.sub(start, start + len(stripped))
 
 
+@lru_cache(maxsize=1)
+def credit_code_spec() -> tuple[int, dict[int, str]]:
+    """The length of a unified social credit code and its look-alike translation table."""
+    spec = load("parties")["credit_code"]
+    return spec["length"], str.maketrans(spec["look_alikes"])
+
+
 def credit_code_read(code: str) -> str:
     """A tax id with, in a unified social credit code, the letters such a code never holds
-    read as the digits OCR took them for (91330108MAOQ… → 91330108MA0Q…). Applied to what
-    OCR read only: a text file's code is kept as written."""
-    spec = load("parties")["credit_code"]
-    if len(code) != spec["length"]:
-        return code
-    return code.translate(str.maketrans(spec["look_alikes"]))
+    read as the digits OCR took them for (91330108MAOQ… → 91330108MA0Q…)."""
+    length, look_alikes = credit_code_spec()
+    return code.translate(look_alikes) if len(code) == length else code
 
 
 def clean_value(key: str, span: Span) -> Optional[tuple[str, list[Span]]]:
@@ -555,7 +559,8 @@ def clean_value(key: str, span: Span) -> Optional[tuple[str, list[Span]]]:
         if not match:
             return None
         sub = span.sub(match.start(), match.end())
-        return (credit_code_read(match.group()) if span.doc.confidence(sub) is not None else match.group()), [sub]
+        read_by_ocr = span.doc.confidence(sub) is not None  # a text file's code is kept as written
+        return (credit_code_read(match.group()) if read_by_ocr else match.group()), [sub]
     if key in ("representative", "signatory", "contact_person"):
         match = PERSON.search(text.replace("*", " "))
         if not match:

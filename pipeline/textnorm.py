@@ -2,9 +2,10 @@
 
 Full-width digits, letters and punctuation become their ASCII forms (one
 character for one, so offsets do not move), and so does a 大写 money character
-that OCR read as its look-alike between two others (捌任贰佰 → 捌仟贰佰); thousands separators and OCR spaces
-inside numbers are removed, and so are the spaces of letter-spaced lines
-("合 同 编 号") and of letter-spaced labels before a colon ("项 目 名 称：…", "账 号："),
+that OCR read as its look-alike between two others (捌任贰佰 → 捌仟贰佰);
+thousands separators and OCR spaces inside numbers are removed, and so are the
+spaces of letter-spaced lines ("合 同 编 号") and of letter-spaced labels before a
+colon ("项 目 名 称：…", "账 号："),
 and the line breaks OCR put inside a paragraph (a sentence wrapped at the page's
 width becomes one line again). A text exported without line breaks (a whole
 contract, or a page of it, on one line) is cut into lines before its labels

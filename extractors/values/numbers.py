@@ -32,6 +32,8 @@ SUM = regex.compile(
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "百": 100, "半": 0.5}
 WAN = Decimal(10000)
+#: Factors by which an OCR'd figure that lost a decimal point or zeros is off.
+DECIMAL_SHIFTS = (Decimal(10), Decimal(100), Decimal(1000))
 #: Digits before the point beyond which a figure is no amount: 10^15 元 is far beyond any contract.
 MAX_FIGURE_DIGITS = 16
 
